@@ -156,8 +156,8 @@ func (c *Config) RenameCommands() [][2]string {
 // alias). fn receives the new canonical value; an error aborts the Set,
 // which then restores the old values and calls the hooks that already ran
 // again with their old values. Hooks run in the order the parameters were
-// given, without any Config lock held, so they may call Get and the
-// accessors. OnChange panics on an unknown name: that is a programming
+// given, with Set's lock held: they may call Get, Value and the
+// accessors, not Set, Rewrite or OnChange. OnChange panics on an unknown name: that is a programming
 // error.
 func (c *Config) OnChange(name string, fn func(value string) error) {
 	i, ok := byName[strings.ToLower(name)]
