@@ -1,0 +1,147 @@
+package main
+
+// proseText is Cairn's own wording for one command's prose slots.
+type proseText struct {
+	Summary, Complexity string
+	History             []string // one line per Redis history entry, same order
+	Notes               []string // per key spec; "" where Redis has no notes
+}
+
+const (
+	o1         = "O(1)"
+	bySub      = "Varies with the subcommand."
+	helpText   = "Lists the subcommands and what they do."
+	perKey     = "O(N), N being the number of keys given."
+	perClient  = "O(N), N being the number of connected clients."
+	perCommand = "O(N), N being the number of commands in the table."
+	perArg     = "O(N), N being the number of arguments of the inspected command."
+	perName    = "O(N), N being the number of command names given."
+	expireOpts = "Gained the NX, XX, GT and LT conditions."
+)
+
+// prose is keyed by full command name ("get", "config|get").
+var prose = map[string]proseText{
+	// connection
+	"ping":   {Summary: "Checks that the server answers; returns PONG or the given message.", Complexity: o1},
+	"echo":   {Summary: "Returns the message it is given.", Complexity: o1},
+	"quit":   {Summary: "Asks the server to close this connection after replying.", Complexity: o1},
+	"hello":  {Summary: "Negotiates the protocol version and optionally authenticates and names the connection.", Complexity: o1, History: []string{"The protocol version became optional; without arguments the reply describes the connection as it is."}},
+	"auth":   {Summary: "Authenticates the connection.", Complexity: "O(N), N being the number of passwords configured for the user.", History: []string{"Accepts a username as well as a password (ACL form)."}},
+	"select": {Summary: "Switches the connection to another numbered database.", Complexity: o1},
+	"swapdb": {Summary: "Exchanges the contents of two databases.", Complexity: "O(N), N being the number of clients watching or blocked on keys of either database."},
+	"reset":  {Summary: "Returns the connection to its initial state.", Complexity: o1},
+
+	"client":          {Summary: "Groups the commands that inspect and control client connections.", Complexity: bySub},
+	"client|id":       {Summary: "Returns this connection's unique ID.", Complexity: o1},
+	"client|setname":  {Summary: "Gives this connection a name.", Complexity: o1},
+	"client|getname":  {Summary: "Returns the name given to this connection, if any.", Complexity: o1},
+	"client|list":     {Summary: "Describes every connected client, one line each.", Complexity: perClient, History: []string{"Lines show the client's unique id.", "A TYPE filter can be given.", "Lines show the authenticated user.", "Lines show argv-mem, tot-mem, laddr and redir; an ID filter can be given.", "Lines show resp, multi-mem, rbs and rbp.", "Lines show ssub."}},
+	"client|info":     {Summary: "Describes this connection in CLIENT LIST's line format.", Complexity: o1},
+	"client|setinfo":  {Summary: "Records the client library's name or version for this connection.", Complexity: o1},
+	"client|kill":     {Summary: "Closes one or more client connections.", Complexity: perClient, History: []string{"Filters are given as name-value pairs.", "The ID filter was added.", "TYPE accepts master.", "TYPE accepts replica as the new name for slave, which keeps working.", "The LADDR filter was added."}},
+	"client|no-evict": {Summary: "Exempts this connection from client eviction, or makes it subject to it again.", Complexity: o1},
+	"client|reply":    {Summary: "Turns replies to this connection's commands on or off, or skips the next one.", Complexity: o1},
+	"client|help":     {Summary: helpText, Complexity: o1},
+
+	// strings
+	"get":         {Summary: "Returns the string stored at a key.", Complexity: o1},
+	"set":         {Summary: "Stores a string at a key, with optional expiry and conditions.", Complexity: o1, History: []string{"EX, PX, NX and XX options.", "KEEPTTL option.", "GET, EXAT and PXAT options.", "NX may be combined with GET."}, Notes: []string{"Read-write, and an access because GET may return the old value."}},
+	"setnx":       {Summary: "Stores a string at a key unless the key exists.", Complexity: o1},
+	"setex":       {Summary: "Stores a string at a key with a time to live in seconds.", Complexity: o1},
+	"psetex":      {Summary: "Stores a string at a key with a time to live in milliseconds.", Complexity: o1},
+	"mget":        {Summary: "Returns the strings stored at several keys.", Complexity: perKey},
+	"mset":        {Summary: "Stores strings at several keys at once.", Complexity: perKey},
+	"msetnx":      {Summary: "Stores strings at several keys at once, but only if none of them exists.", Complexity: perKey},
+	"getset":      {Summary: "Stores a string at a key and returns the previous one.", Complexity: o1},
+	"getdel":      {Summary: "Returns the string stored at a key and deletes the key.", Complexity: o1},
+	"getex":       {Summary: "Returns the string stored at a key, optionally changing its expiry.", Complexity: o1, Notes: []string{"Read-write and an update: the key's time to live may change."}},
+	"append":      {Summary: "Adds bytes to the end of a string, creating it if needed.", Complexity: "O(1) amortized: the string's spare capacity grows geometrically."},
+	"strlen":      {Summary: "Returns the length in bytes of a string.", Complexity: o1},
+	"incr":        {Summary: "Adds one to the integer stored at a key.", Complexity: o1},
+	"decr":        {Summary: "Subtracts one from the integer stored at a key.", Complexity: o1},
+	"incrby":      {Summary: "Adds an integer to the integer stored at a key.", Complexity: o1},
+	"decrby":      {Summary: "Subtracts an integer from the integer stored at a key.", Complexity: o1},
+	"incrbyfloat": {Summary: "Adds a floating-point number to the number stored at a key.", Complexity: o1},
+	"getrange":    {Summary: "Returns a byte range of a string.", Complexity: "O(N), N being the length of the range returned; short ranges are effectively O(1)."},
+	"setrange":    {Summary: "Overwrites part of a string from a byte offset, padding with zero bytes if needed.", Complexity: "O(1) plus the cost of copying the value in, which is O(M) for a value of length M."},
+	"substr":      {Summary: "Returns a byte range of a string (older name of GETRANGE).", Complexity: "O(N), N being the length of the range returned; short ranges are effectively O(1)."},
+	"lcs":         {Summary: "Finds the longest common subsequence of two strings.", Complexity: "O(N*M), N and M being the lengths of the two strings."},
+
+	// keyspace
+	"del":         {Summary: "Removes keys.", Complexity: "O(N), N being the number of keys removed; removing a collection costs O(M) in its M elements, a string O(1)."},
+	"unlink":      {Summary: "Removes keys, reclaiming their memory in the background.", Complexity: "O(1) per key here; freeing the values costs O(N) in their allocations, off the command path."},
+	"exists":      {Summary: "Counts how many of the given keys exist.", Complexity: perKey, History: []string{"Takes several keys."}},
+	"expire":      {Summary: "Sets a key's time to live in seconds.", Complexity: o1, History: []string{expireOpts}},
+	"pexpire":     {Summary: "Sets a key's time to live in milliseconds.", Complexity: o1, History: []string{expireOpts}},
+	"expireat":    {Summary: "Sets when a key expires, as Unix time in seconds.", Complexity: o1, History: []string{expireOpts}},
+	"pexpireat":   {Summary: "Sets when a key expires, as Unix time in milliseconds.", Complexity: o1, History: []string{expireOpts}},
+	"ttl":         {Summary: "Returns a key's remaining time to live in seconds.", Complexity: o1, History: []string{"Replies -2 for a missing key."}},
+	"pttl":        {Summary: "Returns a key's remaining time to live in milliseconds.", Complexity: o1, History: []string{"Replies -2 for a missing key."}},
+	"expiretime":  {Summary: "Returns when a key expires, as Unix time in seconds.", Complexity: o1},
+	"pexpiretime": {Summary: "Returns when a key expires, as Unix time in milliseconds.", Complexity: o1},
+	"persist":     {Summary: "Removes a key's expiry so that it lives until deleted.", Complexity: o1},
+	"type":        {Summary: "Returns the type of the value stored at a key.", Complexity: o1},
+	"keys":        {Summary: "Returns every key that matches a glob pattern.", Complexity: "O(N), N being the number of keys in the database (patterns and names assumed short)."},
+	"scan":        {Summary: "Walks the keyspace a batch at a time with a cursor.", Complexity: "O(1) per call; a full walk back to cursor 0 is O(N) in the number of keys.", History: []string{"TYPE filter."}},
+	"randomkey":   {Summary: "Returns a key picked at random.", Complexity: o1},
+	"rename":      {Summary: "Gives a key a new name, replacing any key of that name.", Complexity: o1},
+	"renamenx":    {Summary: "Gives a key a new name unless that name is taken.", Complexity: o1, History: []string{"Renaming a key to its own name is no longer an error."}},
+	"copy":        {Summary: "Duplicates a key's value under another name.", Complexity: "O(N) for a collection of N elements, O(1) for a string."},
+	"move":        {Summary: "Moves a key to another database.", Complexity: o1},
+	"touch":       {Summary: "Marks keys as just accessed and counts how many exist.", Complexity: perKey},
+	"dbsize":      {Summary: "Returns the number of keys in the current database.", Complexity: o1},
+	"flushdb":     {Summary: "Deletes every key of the current database.", Complexity: "O(N), N being the number of keys in the database.", History: []string{"ASYNC mode.", "SYNC mode."}},
+	"flushall":    {Summary: "Deletes every key of every database.", Complexity: "O(N), N being the number of keys in all databases.", History: []string{"ASYNC mode.", "SYNC mode."}},
+
+	"object":          {Summary: "Groups the commands that inspect how a value is stored.", Complexity: bySub},
+	"object|encoding": {Summary: "Returns the internal representation of a key's value.", Complexity: o1},
+	"object|refcount": {Summary: "Returns how many references a key's value has.", Complexity: o1},
+	"object|idletime": {Summary: "Returns the seconds since a key was last read or written.", Complexity: o1},
+	"object|freq":     {Summary: "Returns a key's logarithmic access-frequency counter.", Complexity: o1},
+	"object|help":     {Summary: helpText, Complexity: o1},
+
+	// server
+	"info":             {Summary: "Reports the server's state and statistics.", Complexity: o1, History: []string{"Takes several sections."}},
+	"config":           {Summary: "Groups the commands that read and change the configuration.", Complexity: bySub},
+	"config|get":       {Summary: "Returns the parameters whose names match the given patterns.", Complexity: "O(N), N being the number of patterns given.", History: []string{"Takes several patterns."}},
+	"config|set":       {Summary: "Changes configuration parameters at run time.", Complexity: "O(N), N being the number of parameters given.", History: []string{"Takes several parameter-value pairs."}},
+	"config|resetstat": {Summary: "Zeroes the statistics INFO reports.", Complexity: o1},
+	"config|rewrite":   {Summary: "Writes the running configuration back to the configuration file.", Complexity: o1},
+	"config|help":      {Summary: helpText, Complexity: o1},
+
+	"command":                 {Summary: "Describes every command the server knows.", Complexity: perCommand},
+	"command|count":           {Summary: "Returns how many commands the server knows.", Complexity: o1},
+	"command|info":            {Summary: "Describes the named commands, or all of them.", Complexity: perName, History: []string{"Names became optional; none means all commands."}},
+	"command|docs":            {Summary: "Returns the documentation of the named commands, or all of them.", Complexity: perName},
+	"command|list":            {Summary: "Lists command names, optionally filtered.", Complexity: perCommand},
+	"command|getkeys":         {Summary: "Finds the key arguments of a full command line.", Complexity: perArg},
+	"command|getkeysandflags": {Summary: "Finds the key arguments of a full command line and how each is accessed.", Complexity: perArg},
+	"command|help":            {Summary: helpText, Complexity: o1},
+
+	"time":     {Summary: "Returns the server clock as seconds and microseconds.", Complexity: o1},
+	"lastsave": {Summary: "Returns the Unix time of the last successful save.", Complexity: o1},
+	"shutdown": {Summary: "Stops the server, saving first when persistence asks for it.", Complexity: "O(1), or O(N) in the number of keys when it saves.", History: []string{"NOW, FORCE and ABORT modifiers."}},
+	"monitor":  {Summary: "Streams every command the server runs to this connection."},
+
+	"slowlog":       {Summary: "Groups the commands that read and clear the slow log.", Complexity: bySub},
+	"slowlog|get":   {Summary: "Returns the most recent slow-log entries.", Complexity: "O(N), N being the number of entries returned.", History: []string{"Entries carry the client's address and name."}},
+	"slowlog|len":   {Summary: "Returns the number of entries in the slow log.", Complexity: o1},
+	"slowlog|reset": {Summary: "Empties the slow log.", Complexity: "O(N), N being the number of entries dropped."},
+	"slowlog|help":  {Summary: helpText, Complexity: o1},
+
+	"latency":         {Summary: "Groups the latency monitor's commands.", Complexity: bySub},
+	"latency|latest":  {Summary: "Returns the newest latency sample of every event.", Complexity: o1},
+	"latency|history": {Summary: "Returns the recorded latency samples of one event.", Complexity: o1},
+	"latency|reset":   {Summary: "Drops the latency samples of some or all events.", Complexity: o1},
+	"latency|help":    {Summary: helpText, Complexity: o1},
+
+	"function":       {Summary: "Groups the commands that manage server-side functions.", Complexity: bySub},
+	"function|flush": {Summary: "Deletes every function library.", Complexity: "O(N), N being the number of functions removed."},
+	"function|help":  {Summary: helpText, Complexity: o1},
+
+	"script":       {Summary: "Groups the commands that manage the Lua script cache.", Complexity: bySub},
+	"script|flush": {Summary: "Empties the script cache.", Complexity: "O(N), N being the number of cached scripts.", History: []string{"ASYNC and SYNC modes."}},
+	"script|help":  {Summary: helpText, Complexity: o1},
+
+	"bgrewriteaof": {Summary: "Starts rewriting the append-only file in the background.", Complexity: o1},
+}
