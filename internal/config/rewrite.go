@@ -39,10 +39,7 @@ func (c *Config) Rewrite() error {
 	c.writeMu.Lock()
 	defer c.writeMu.Unlock()
 
-	path := c.file
-	if real, err := filepath.EvalSymlinks(path); err == nil {
-		path = real
-	}
+	path := followLinks(c.file)
 	mode := os.FileMode(0o644)
 	data, err := os.ReadFile(path)
 	switch {
@@ -109,6 +106,27 @@ func (c *Config) rewriteLines(old string) []string {
 		out = append(out, added...)
 	}
 	return out
+}
+
+// followLinks returns the file that path's symlinks lead to, even when
+// that file does not exist (any more), so Rewrite writes through the link
+// instead of replacing it.
+func followLinks(path string) string {
+	for range 32 {
+		fi, err := os.Lstat(path)
+		if err != nil || fi.Mode()&os.ModeSymlink == 0 {
+			return path
+		}
+		target, err := os.Readlink(path)
+		if err != nil {
+			return path
+		}
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(filepath.Dir(path), target)
+		}
+		path = target
+	}
+	return path
 }
 
 func writeFileAtomic(path string, data []byte, mode os.FileMode) error {

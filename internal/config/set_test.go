@@ -7,48 +7,51 @@ import (
 	"testing"
 )
 
+// setErrorCases are CONFIG SET calls that fail, with Redis 7.0's reply
+// text; redis_test.go checks them against a real redis-server too.
+var setErrorCases = []struct {
+	args []string
+	want string
+}{
+	{[]string{"foo", "bar"}, "Unknown option or number of arguments for CONFIG SET - 'foo'"},
+	{[]string{"maxclients", "abc"}, "CONFIG SET failed (possibly related to argument 'maxclients') - argument couldn't be parsed into an integer"},
+	{[]string{"maxclients", "-1"}, "CONFIG SET failed (possibly related to argument 'maxclients') - argument must be between 1 and 4294967295 inclusive"},
+	{[]string{"port", "70000"}, "CONFIG SET failed (possibly related to argument 'port') - argument must be between 0 and 65535 inclusive"},
+	{[]string{"databases", "3"}, "CONFIG SET failed (possibly related to argument 'databases') - can't set immutable config"},
+	{[]string{"appenddirname", "x"}, "CONFIG SET failed (possibly related to argument 'appenddirname') - can't set immutable config"},
+	{[]string{"daemonize", "yes"}, "CONFIG SET failed (possibly related to argument 'daemonize') - can't set immutable config"},
+	{[]string{"dir", "/tmp"}, "CONFIG SET failed (possibly related to argument 'dir') - can't set protected config"},
+	{[]string{"port", "1", "port", "2"}, "CONFIG SET failed (possibly related to argument 'port') - duplicate parameter"},
+	{[]string{"port", "1", "Port", "2"}, "CONFIG SET failed (possibly related to argument 'Port') - duplicate parameter"},
+	{[]string{"maxmemory", "1xb"}, "CONFIG SET failed (possibly related to argument 'maxmemory') - argument must be a memory value"},
+	{[]string{"maxmemory", "-1"}, "CONFIG SET failed (possibly related to argument 'maxmemory') - argument must be a memory value"},
+	{[]string{"appendonly", "maybe"}, "CONFIG SET failed (possibly related to argument 'appendonly') - argument must be 'yes' or 'no'"},
+	{[]string{"appendfsync", "bad"}, "CONFIG SET failed (possibly related to argument 'appendfsync') - argument(s) must be one of the following: everysec, always, no"},
+	{[]string{"loglevel", "x"}, "CONFIG SET failed (possibly related to argument 'loglevel') - argument(s) must be one of the following: debug, verbose, notice, warning"},
+	{[]string{"save", "0 1"}, "CONFIG SET failed (possibly related to argument 'save') - Invalid save parameters"},
+	{[]string{"save", "900 1  300 10"}, "CONFIG SET failed (possibly related to argument 'save') - Invalid save parameters"},
+	{[]string{"proto-max-bulk-len", "10"}, "CONFIG SET failed (possibly related to argument 'proto-max-bulk-len') - argument must be between 1048576 and 9223372036854775807 inclusive"},
+	{[]string{"slowlog-log-slower-than", "-5"}, "CONFIG SET failed (possibly related to argument 'slowlog-log-slower-than') - argument must be between -1 and 9223372036854775807 inclusive"},
+	{[]string{"client-output-buffer-limit", "foo 1 2 3"}, "CONFIG SET failed (possibly related to argument 'client-output-buffer-limit') - Invalid client class specified in buffer limit configuration."},
+	{[]string{"client-output-buffer-limit", "master 1 2 3"}, "CONFIG SET failed (possibly related to argument 'client-output-buffer-limit') - Invalid client class specified in buffer limit configuration."},
+	{[]string{"client-output-buffer-limit", "normal 1 2"}, "CONFIG SET failed (possibly related to argument 'client-output-buffer-limit') - Wrong number of arguments in buffer limit configuration."},
+	{[]string{"client-output-buffer-limit", "normal 1 2 -3"}, "CONFIG SET failed (possibly related to argument 'client-output-buffer-limit') - Error in hard, soft or soft_seconds setting in buffer limit configuration."},
+	{[]string{"notify-keyspace-events", "Q"}, "CONFIG SET failed (possibly related to argument 'notify-keyspace-events') - Invalid event class character. Use 'Ag$lshzxeKEtmdn'."},
+	{[]string{"oom-score-adj-values", "1 2"}, "CONFIG SET failed (possibly related to argument 'oom-score-adj-values') - wrong number of arguments"},
+	{[]string{"oom-score-adj-values", "-2001 0 0"}, "CONFIG SET failed (possibly related to argument 'oom-score-adj-values') - Invalid oom-score-adj-values, elements must be between -2000 and 2000."},
+	{[]string{"latency-tracking-info-percentiles", "100.5"}, "CONFIG SET failed (possibly related to argument 'latency-tracking-info-percentiles') - latency-tracking-info-percentiles parameters should sit between [0.0,100.0]"},
+	{[]string{"latency-tracking-info-percentiles", "a"}, "CONFIG SET failed (possibly related to argument 'latency-tracking-info-percentiles') - Invalid latency-tracking-info-percentiles parameters"},
+	{[]string{"hash-max-ziplist-entries", "x"}, "CONFIG SET failed (possibly related to argument 'hash-max-ziplist-entries') - argument couldn't be parsed into an integer"},
+	{[]string{"maxclients", "010"}, "CONFIG SET failed (possibly related to argument 'maxclients') - argument couldn't be parsed into an integer"},
+	// Names are all checked before any value.
+	{[]string{"maxclients", "abc", "foo", "bar"}, "Unknown option or number of arguments for CONFIG SET - 'foo'"},
+	{[]string{"port", "7777", "maxclients", "abc"}, "CONFIG SET failed (possibly related to argument 'maxclients') - argument couldn't be parsed into an integer"},
+	{[]string{"maxclients", "abc", "port"}, "syntax error"},
+	{nil, "wrong number of arguments for 'config|set' command"},
+}
+
 func TestSetErrors(t *testing.T) {
-	tests := []struct {
-		args []string
-		want string
-	}{
-		{[]string{"foo", "bar"}, "Unknown option or number of arguments for CONFIG SET - 'foo'"},
-		{[]string{"maxclients", "abc"}, "CONFIG SET failed (possibly related to argument 'maxclients') - argument couldn't be parsed into an integer"},
-		{[]string{"maxclients", "-1"}, "CONFIG SET failed (possibly related to argument 'maxclients') - argument must be between 1 and 4294967295 inclusive"},
-		{[]string{"port", "70000"}, "CONFIG SET failed (possibly related to argument 'port') - argument must be between 0 and 65535 inclusive"},
-		{[]string{"databases", "3"}, "CONFIG SET failed (possibly related to argument 'databases') - can't set immutable config"},
-		{[]string{"appenddirname", "x"}, "CONFIG SET failed (possibly related to argument 'appenddirname') - can't set immutable config"},
-		{[]string{"daemonize", "yes"}, "CONFIG SET failed (possibly related to argument 'daemonize') - can't set immutable config"},
-		{[]string{"dir", "/tmp"}, "CONFIG SET failed (possibly related to argument 'dir') - can't set protected config"},
-		{[]string{"port", "1", "port", "2"}, "CONFIG SET failed (possibly related to argument 'port') - duplicate parameter"},
-		{[]string{"port", "1", "Port", "2"}, "CONFIG SET failed (possibly related to argument 'Port') - duplicate parameter"},
-		{[]string{"maxmemory", "1xb"}, "CONFIG SET failed (possibly related to argument 'maxmemory') - argument must be a memory value"},
-		{[]string{"maxmemory", "-1"}, "CONFIG SET failed (possibly related to argument 'maxmemory') - argument must be a memory value"},
-		{[]string{"appendonly", "maybe"}, "CONFIG SET failed (possibly related to argument 'appendonly') - argument must be 'yes' or 'no'"},
-		{[]string{"appendfsync", "bad"}, "CONFIG SET failed (possibly related to argument 'appendfsync') - argument(s) must be one of the following: everysec, always, no"},
-		{[]string{"loglevel", "x"}, "CONFIG SET failed (possibly related to argument 'loglevel') - argument(s) must be one of the following: debug, verbose, notice, warning"},
-		{[]string{"save", "0 1"}, "CONFIG SET failed (possibly related to argument 'save') - Invalid save parameters"},
-		{[]string{"save", "900 1  300 10"}, "CONFIG SET failed (possibly related to argument 'save') - Invalid save parameters"},
-		{[]string{"proto-max-bulk-len", "10"}, "CONFIG SET failed (possibly related to argument 'proto-max-bulk-len') - argument must be between 1048576 and 9223372036854775807 inclusive"},
-		{[]string{"slowlog-log-slower-than", "-5"}, "CONFIG SET failed (possibly related to argument 'slowlog-log-slower-than') - argument must be between -1 and 9223372036854775807 inclusive"},
-		{[]string{"client-output-buffer-limit", "foo 1 2 3"}, "CONFIG SET failed (possibly related to argument 'client-output-buffer-limit') - Invalid client class specified in buffer limit configuration."},
-		{[]string{"client-output-buffer-limit", "master 1 2 3"}, "CONFIG SET failed (possibly related to argument 'client-output-buffer-limit') - Invalid client class specified in buffer limit configuration."},
-		{[]string{"client-output-buffer-limit", "normal 1 2"}, "CONFIG SET failed (possibly related to argument 'client-output-buffer-limit') - Wrong number of arguments in buffer limit configuration."},
-		{[]string{"client-output-buffer-limit", "normal 1 2 -3"}, "CONFIG SET failed (possibly related to argument 'client-output-buffer-limit') - Error in hard, soft or soft_seconds setting in buffer limit configuration."},
-		{[]string{"notify-keyspace-events", "Q"}, "CONFIG SET failed (possibly related to argument 'notify-keyspace-events') - Invalid event class character. Use 'Ag$lshzxeKEtmdn'."},
-		{[]string{"oom-score-adj-values", "1 2"}, "CONFIG SET failed (possibly related to argument 'oom-score-adj-values') - wrong number of arguments"},
-		{[]string{"oom-score-adj-values", "-2001 0 0"}, "CONFIG SET failed (possibly related to argument 'oom-score-adj-values') - Invalid oom-score-adj-values, elements must be between -2000 and 2000."},
-		{[]string{"latency-tracking-info-percentiles", "100.5"}, "CONFIG SET failed (possibly related to argument 'latency-tracking-info-percentiles') - latency-tracking-info-percentiles parameters should sit between [0.0,100.0]"},
-		{[]string{"latency-tracking-info-percentiles", "a"}, "CONFIG SET failed (possibly related to argument 'latency-tracking-info-percentiles') - Invalid latency-tracking-info-percentiles parameters"},
-		{[]string{"hash-max-ziplist-entries", "x"}, "CONFIG SET failed (possibly related to argument 'hash-max-ziplist-entries') - argument couldn't be parsed into an integer"},
-		{[]string{"maxclients", "010"}, "CONFIG SET failed (possibly related to argument 'maxclients') - argument couldn't be parsed into an integer"},
-		// Names are all checked before any value.
-		{[]string{"maxclients", "abc", "foo", "bar"}, "Unknown option or number of arguments for CONFIG SET - 'foo'"},
-		{[]string{"port", "7777", "maxclients", "abc"}, "CONFIG SET failed (possibly related to argument 'maxclients') - argument couldn't be parsed into an integer"},
-		{[]string{"maxclients", "abc", "port"}, "syntax error"},
-		{nil, "wrong number of arguments for 'config|set' command"},
-	}
-	for _, tt := range tests {
+	for _, tt := range setErrorCases {
 		c := Default()
 		before := c.Get("*")
 		err := c.Set(tt.args...)
