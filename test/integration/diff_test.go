@@ -117,6 +117,14 @@ func runDiffSuite(t *testing.T, nameA string, startA startFunc, nameB string, st
 			if s.Dedicated {
 				procs = [2]*testutil.Proc{startA(t, s.ServerArgs...), startB(t, s.ServerArgs...)}
 			} else {
+				// A crashed server would fail every later script too;
+				// report it once and start it again.
+				for i, p := range shared {
+					if !p.Running() {
+						t.Errorf("%s had exited before this script; restarting it. Output:\n%s", []string{nameA, nameB}[i], p.Output())
+						p.Restart()
+					}
+				}
 				procs = shared
 			}
 			a := testutil.DiffTarget{Name: nameA, Addr: procs[0].Addr(), Password: s.Password}
