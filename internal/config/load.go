@@ -163,9 +163,8 @@ func nameOf(o []string) string {
 // loader applies directives to a fresh Config at startup: no immutability
 // checks and no hooks.
 type loader struct {
-	c         *Config
-	saveSeen  bool // later save lines add save points instead of replacing
-	fileDepth int
+	c        *Config
+	saveSeen bool // later save lines add save points instead of replacing
 }
 
 func (l *loader) loadFile(path string, depth int) error {

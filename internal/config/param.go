@@ -76,6 +76,12 @@ func specialParam(name, def string, f flags, parse func(cur, v string) (string, 
 	return param{name: name, kind: kindSpecial, def: def, flags: f, parse: parse, rewrite: rewrite}
 }
 
+// replyError is an error whose text is Redis's reply, byte for byte. It is
+// protocol, so it keeps Redis's capitals and punctuation.
+type replyError string
+
+func (e replyError) Error() string { return string(e) }
+
 // Redis's error texts for bad values; CONFIG SET prefixes them with
 // "CONFIG SET failed (possibly related to argument '<name>') - ".
 var (

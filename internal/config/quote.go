@@ -1,11 +1,10 @@
 package config
 
 import (
-	"errors"
 	"strings"
 )
 
-var errUnbalancedQuotes = errors.New("Unbalanced quotes in configuration line")
+var errUnbalancedQuotes = replyError("Unbalanced quotes in configuration line")
 
 // splitArgs splits one config line into arguments with redis.conf's rules:
 // whitespace separates arguments; "double quotes" understand \n \r \t \b \a

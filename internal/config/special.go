@@ -15,7 +15,7 @@ func parseSave(_, v string) (string, error) {
 	if v == "" {
 		return "", nil
 	}
-	errInvalid := errors.New("Invalid save parameters")
+	errInvalid := replyError("Invalid save parameters")
 	f := strings.Split(v, " ")
 	if len(f)%2 != 0 {
 		return "", errInvalid
@@ -49,7 +49,7 @@ const maxBindAddrs = 16
 func parseBind(_, v string) (string, error) {
 	f := strings.Fields(v)
 	if len(f) > maxBindAddrs {
-		return "", errors.New("Too many bind addresses specified.")
+		return "", replyError("Too many bind addresses specified.")
 	}
 	return strings.Join(f, " "), nil
 }
@@ -120,19 +120,19 @@ func formatOutputLimits(l [3]OutputBufferLimit) string {
 func parseOutputBufferLimit(cur, v string) (string, error) {
 	f := strings.Fields(v)
 	if len(f)%4 != 0 {
-		return "", errors.New("Wrong number of arguments in buffer limit configuration.")
+		return "", replyError("Wrong number of arguments in buffer limit configuration.")
 	}
 	l := parseOutputLimits(cur)
 	for i := 0; i < len(f); i += 4 {
 		c := outputClass(f[i])
 		if c < 0 {
-			return "", errors.New("Invalid client class specified in buffer limit configuration.")
+			return "", replyError("Invalid client class specified in buffer limit configuration.")
 		}
 		hard, ok1 := parseMemory(f[i+1])
 		soft, ok2 := parseMemory(f[i+2])
 		secs, err := strconv.ParseInt(f[i+3], 10, 64)
 		if !ok1 || !ok2 || err != nil || secs < 0 {
-			return "", errors.New("Error in hard, soft or soft_seconds setting in buffer limit configuration.")
+			return "", replyError("Error in hard, soft or soft_seconds setting in buffer limit configuration.")
 		}
 		l[c] = OutputBufferLimit{Hard: hard, Soft: soft, SoftSeconds: secs}
 	}
@@ -158,7 +158,7 @@ func parseOOMScoreAdjValues(_, v string) (string, error) {
 	for i, s := range f {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < -2000 || n > 2000 {
-			return "", errors.New("Invalid oom-score-adj-values, elements must be between -2000 and 2000.")
+			return "", replyError("Invalid oom-score-adj-values, elements must be between -2000 and 2000.")
 		}
 		f[i] = strconv.Itoa(n)
 	}
@@ -170,7 +170,7 @@ func parsePercentiles(_, v string) (string, error) {
 	for i, s := range f {
 		x, err := strconv.ParseFloat(s, 64)
 		if err != nil {
-			return "", errors.New("Invalid latency-tracking-info-percentiles parameters")
+			return "", replyError("Invalid latency-tracking-info-percentiles parameters")
 		}
 		if x < 0 || x > 100 {
 			return "", errors.New("latency-tracking-info-percentiles parameters should sit between [0.0,100.0]")
@@ -235,7 +235,7 @@ func parseNotifyKeyspaceEvents(_, v string) (string, error) {
 				}
 			}
 			if !found {
-				return "", errors.New("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.")
+				return "", replyError("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.")
 			}
 		}
 	}
@@ -275,7 +275,7 @@ func parseReplicaOf(_, v string) (string, error) {
 		return "", nil
 	}
 	if _, err := strconv.ParseUint(f[1], 10, 16); err != nil {
-		return "", errors.New("Invalid master port")
+		return "", replyError("Invalid master port")
 	}
 	return f[0] + " " + f[1], nil
 }
@@ -300,7 +300,7 @@ func parseOctal(_, v string) (string, error) {
 // uses the directory itself.
 func parseDir(_, v string) (string, error) {
 	if v == "" {
-		return "", errors.New("No such file or directory")
+		return "", replyError("No such file or directory")
 	}
 	abs, err := filepath.Abs(v)
 	if err != nil {
