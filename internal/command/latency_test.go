@@ -78,3 +78,31 @@ func TestLatencyFromSlowCommands(t *testing.T) {
 	srvExpect(t, e, s, "-ERR wrong number of arguments for 'latency|history' command\r\n", "LATENCY", "HISTORY")
 	srvExpect(t, e, s, "-ERR unknown subcommand 'foo'. Try LATENCY HELP.\r\n", "LATENCY", "foo")
 }
+
+// TestServerFiguresConcurrent exercises the shared figures from several
+// goroutines at once; run with -race.
+func TestServerFiguresConcurrent(t *testing.T) {
+	e, _ := serverTestEngine(t)
+	srvRun(e, e.NewSession("127.0.0.1:1", "", 0, 0, nil), "CONFIG", "SET", "latency-monitor-threshold", "1", "slowlog-log-slower-than", "0")
+	done := make(chan struct{})
+	for g := 0; g < 4; g++ {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			s := e.NewSession("127.0.0.1:2", "", 0, 0, nil)
+			for i := 0; i < 200; i++ {
+				e.RecordLatency("command", 5)
+				e.Cron(time.Now())
+				srvRun(e, s, "TIME")
+				srvRun(e, s, "LATENCY", "LATEST")
+				srvRun(e, s, "SLOWLOG", "GET")
+				if i%50 == 0 {
+					srvRun(e, s, "INFO", "everything")
+					srvRun(e, s, "CONFIG", "RESETSTAT")
+				}
+			}
+		}()
+	}
+	for g := 0; g < 4; g++ {
+		<-done
+	}
+}
