@@ -97,5 +97,15 @@ func AppendBulkDouble(b []byte, f float64) []byte {
 // 10.5, 0.30000000000000004, 1000000000000000052504760255204420248704468...
 // (1e300 exactly). See LongDouble for INCRBYFLOAT's own arithmetic.
 func AppendBulkFloat(b []byte, f float64) []byte {
-	return AppendBulkLongDouble(b, LongDoubleFromFloat64(f))
+	var tmp [352]byte // the longest float64, 1.8e308, needs 309 digits and a sign
+	var d []byte
+	if math.Abs(f) >= 0x1p63 && !math.IsInf(f, 0) {
+		// An integer; strconv prints its exact digits without math/big.
+		d = strconv.AppendFloat(tmp[:0], f, 'f', 0, 64)
+	} else {
+		d = LongDoubleFromFloat64(f).AppendHuman(tmp[:0])
+	}
+	b = appendHeader(b, '$', int64(len(d)))
+	b = append(b, d...)
+	return append(b, '\r', '\n')
 }
