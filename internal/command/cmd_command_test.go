@@ -70,6 +70,19 @@ func TestCommandInfoShapes(t *testing.T) {
 		t.Fatalf("COMMAND INFO nosuch client|id (RESP3)\n got %q\nwant %q", got, want)
 	}
 
+	// CLIENT SETINFO has Redis 7.2's shape (7.0 lacks it).
+	got = string(runCommand(e, s, "COMMAND", "INFO", "client|setinfo"))
+	want = "*1\r\n*10\r\n$14\r\nclient|setinfo\r\n:4\r\n*3\r\n+noscript\r\n+loading\r\n+stale\r\n:0\r\n:0\r\n:0\r\n" +
+		"*2\r\n+@slow\r\n+@connection\r\n*0\r\n*0\r\n*0\r\n"
+	if got != want {
+		t.Fatalf("COMMAND INFO client|setinfo\n got %q\nwant %q", got, want)
+	}
+	got = string(runCommand(e, s, "COMMAND", "DOCS", "client|setinfo"))
+	if !strings.Contains(got, "$5\r\n7.2.0\r\n") || !strings.Contains(got, "$5\r\ntoken\r\n$8\r\nlib-name\r\n") ||
+		!strings.Contains(got, "$5\r\ntoken\r\n$7\r\nlib-ver\r\n") {
+		t.Fatalf("COMMAND DOCS client|setinfo = %q", got)
+	}
+
 	// A container lists its subcommands as an array, sorted by name.
 	got = string(runCommand(e, s, "COMMAND", "INFO", "SLOWLOG"))
 	for i, name := range []string{"slowlog|get", "slowlog|help", "slowlog|len", "slowlog|reset"} {

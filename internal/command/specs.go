@@ -211,8 +211,8 @@ var specs = []Spec{
 					Complexity: "O(1)",
 					Args: []Arg{
 						{Name: "attr", Type: "oneof", Args: []Arg{
-							{Name: "libname", Type: "string", Token: "LIB-NAME"},
-							{Name: "libver", Type: "string", Token: "LIB-VER"},
+							{Name: "libname", Type: "string", Token: "lib-name"},
+							{Name: "libver", Type: "string", Token: "lib-ver"},
 						}},
 					},
 				},

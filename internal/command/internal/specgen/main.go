@@ -147,8 +147,8 @@ func clientSetinfo() spec {
 		redisSummary: "(7.2)", redisComplx: "(7.2)",
 		Doc: doc{Since: "7.2.0", Group: "connection", Args: []arg{{
 			Name: "attr", Type: "oneof", Args: []arg{
-				{Name: "libname", Type: "string", Token: "LIB-NAME"},
-				{Name: "libver", Type: "string", Token: "LIB-VER"},
+				{Name: "libname", Type: "string", Token: "lib-name"},
+				{Name: "libver", Type: "string", Token: "lib-ver"},
 			},
 		}}},
 	}
