@@ -4,7 +4,6 @@ import (
 	"math"
 	"math/big"
 	"math/bits"
-	"strconv"
 )
 
 // LongDouble is a number in the x87 80-bit extended format that Redis on
@@ -124,10 +123,10 @@ func ParseLongDouble(b []byte) (LongDouble, bool) {
 		if !s.nonZero {
 			return LongDouble{neg: s.neg}, true
 		}
-		m, e := decimalParts(b[s.mantFrom:])
-		if x, ok := smallDecimal(m, e, s.neg); ok {
+		if x, ok := smallDecimal(b[s.mantFrom:], s.neg); ok {
 			return x, true
 		}
+		m, e := decimalParts(b[s.mantFrom:])
 		// Every non-zero mantissa is >= 1 and < 10^5119, so these bounds
 		// decide overflow and underflow without building huge powers.
 		if e > 4933 {
@@ -239,20 +238,35 @@ func parseExp(b []byte) int {
 	return e
 }
 
-// smallDecimal converts digits*10^exp10 without math/big when the digits
-// fit in 19 decimal places and the power of ten fits in a uint64: then the
-// exact value is a 128-bit product or a quotient with a remainder, and the
-// rounding below is exact.
-func smallDecimal(digits string, exp10 int, neg bool) (LongDouble, bool) {
-	// Leading zeros do not count toward the 19 digits.
-	for len(digits) > 1 && digits[0] == '0' {
-		digits = digits[1:]
+// smallDecimal converts a checked decimal number (no sign) without math/big
+// when its significant digits fit in 19 decimal places and the power of ten
+// fits in a uint64: then the exact value is a 128-bit product or a quotient
+// with a remainder, and the rounding below is exact.
+func smallDecimal(b []byte, neg bool) (LongDouble, bool) {
+	var m uint64
+	nd, frac := 0, 0
+	dot := false
+	i := 0
+	for ; i < len(b) && lower(b[i]) != 'e'; i++ {
+		c := b[i]
+		if c == '.' {
+			dot = true
+			continue
+		}
+		if dot {
+			frac++
+		}
+		if nd == 0 && c == '0' {
+			continue // leading zeros are not significant
+		}
+		nd++
+		if nd > 19 {
+			return LongDouble{}, false
+		}
+		m = m*10 + uint64(c-'0')
 	}
-	if len(digits) > 19 || exp10 > 19 || exp10 < -19 {
-		return LongDouble{}, false
-	}
-	m, err := strconv.ParseUint(digits, 10, 64)
-	if err != nil || m == 0 {
+	exp10 := parseExp(b[i:]) - frac
+	if m == 0 || exp10 > 19 || exp10 < -19 {
 		return LongDouble{}, false
 	}
 	p := uint64(1)
