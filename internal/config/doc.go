@@ -29,6 +29,7 @@
 //     chdir into it.
 //   - appendonly defaults to yes: Cairn is durable by default.
 //   - aof-use-rdb-preamble defaults to no: Cairn has no RDB format.
+//   - save defaults to "" (no save points) until snapshots exist.
 //   - bind defaults to "127.0.0.1" (Redis: "* -::*").
 //   - daemonize yes is refused with ErrDaemonize: run in the foreground.
 //   - loglevel also accepts "nothing" (Redis 7.2's level); error texts still

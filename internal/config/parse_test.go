@@ -231,7 +231,7 @@ func TestLoadDefaults(t *testing.T) {
 		c.SlowlogLogSlowerThan() != 10000 || c.SlowlogMaxLen() != 128 || c.MaxMemoryPolicy() != "noeviction" ||
 		c.AutoAOFRewriteMinSize() != 64<<20 || c.AutoAOFRewritePercentage() != 100 || !c.AOFLoadTruncated() ||
 		c.TCPKeepAlive().Seconds() != 300 || c.AppendDirName() != "appendonlydir" || c.AppendFilename() != "appendonly.aof" ||
-		!reflect.DeepEqual(c.SaveParams(), [][2]int64{{3600, 1}, {300, 100}, {60, 10000}}) || c.File() != "" {
+		len(c.SaveParams()) != 0 || c.File() != "" {
 		t.Errorf("unexpected defaults: %q", c.Get("port", "dir", "appendonly", "bind", "save"))
 	}
 }

@@ -15,7 +15,7 @@ import (
 // intentionalDifferences are the parameters whose Cairn default differs
 // from Redis 7.0's on purpose (see doc.go). port is set by the test.
 var intentionalDifferences = map[string]bool{
-	"dir": true, "appendonly": true, "aof-use-rdb-preamble": true, "bind": true, "port": true,
+	"dir": true, "appendonly": true, "aof-use-rdb-preamble": true, "bind": true, "port": true, "save": true,
 }
 
 // redisServer starts the real redis-server on a free loopback port with

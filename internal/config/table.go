@@ -135,7 +135,7 @@ var table = []param{
 	specialParam("replicaof", "", multiArg|immutable, parseReplicaOf, rewriteReplicaOf),
 	stringParam("requirepass", ""),
 	enumParam("sanitize-dump-payload", "no", "no", "yes", "clients"),
-	specialParam("save", "3600 1 300 100 60 10000", multiArg, parseSave, rewriteSave),
+	specialParam("save", "", multiArg, parseSave, rewriteSave), // no snapshots yet, so no save points
 	stringParam("server_cpulist", "").immutable(),
 	intParam("set-max-intset-entries", 512, 0, math.MaxInt64),
 	boolParam("set-proc-title", "yes").immutable(),

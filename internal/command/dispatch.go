@@ -1,0 +1,158 @@
+package command
+
+import (
+	"strings"
+	"time"
+)
+
+// Command flags the dispatcher checks, derived from Spec.Flags once when
+// the table is built.
+const (
+	flagWrite uint32 = 1 << iota
+	flagNoAuth
+	flagAdmin
+	flagLoading
+	flagStale
+	flagSkipMonitor
+)
+
+var flagBits = map[string]uint32{
+	"write":             flagWrite,
+	"no_auth":           flagNoAuth,
+	"admin":             flagAdmin,
+	"loading":           flagLoading,
+	"stale":             flagStale,
+	"skip_monitor":      flagSkipMonitor,
+	"no_mandatory_keys": 0,
+}
+
+func (cmd *Command) has(f uint32) bool { return cmd.bits&f != 0 }
+
+// Exec runs the request in c.Args (which must be non-empty) and appends
+// its reply to c.Out. It is the whole per-command path: lookup without
+// allocating, arity and authentication checks, the handler, statistics.
+func (e *Engine) Exec(c *Ctx) {
+	c.failed = false
+	start := len(c.Out)
+	cmd := e.resolve(c)
+	if cmd == nil {
+		e.finishReply(c, start)
+		return
+	}
+	c.cmd = cmd
+	c.S.lastCmd.Store(cmd)
+	t0 := time.Now()
+	cmd.Handler(c)
+	d := time.Since(t0)
+	us := d.Microseconds()
+	cmd.calls.Add(1)
+	cmd.usec.Add(us)
+	if c.failed {
+		cmd.failed.Add(1)
+	}
+	e.stats.commands.Add(1)
+	if e.monitors.Load() > 0 && !cmd.has(flagAdmin|flagSkipMonitor) {
+		e.feedMonitors(c)
+	}
+	e.slowlog.maybeAdd(c, us)
+	e.finishReply(c, start)
+}
+
+// resolve finds the command for c.Args and checks arity and
+// authentication, replying with the error when it fails.
+func (e *Engine) resolve(c *Ctx) *Command {
+	name := c.Args[0]
+	var cmd *Command
+	if len(name) <= maxNameLen {
+		cmd = e.table[string(lowerInto(c.lower[:], name))]
+	}
+	if cmd == nil {
+		e.rejectUnknown(c)
+		return nil
+	}
+	if cmd.Subs != nil && len(c.Args) > 1 {
+		sub := c.Args[1]
+		var sc *Command
+		if len(sub) <= maxNameLen {
+			sc = cmd.Subs[string(lowerInto(c.lower[:], sub))]
+		}
+		if sc == nil {
+			e.reject(c, nil, "ERR unknown subcommand '"+truncate(string(sub), 128)+"'. Try "+strings.ToUpper(cmd.Name)+" HELP.")
+			return nil
+		}
+		cmd = sc
+	}
+	if (cmd.Arity > 0 && len(c.Args) != cmd.Arity) || len(c.Args) < -cmd.Arity {
+		e.reject(c, cmd, "ERR wrong number of arguments for '"+cmd.FullName+"' command")
+		return nil
+	}
+	if !c.S.Authed && !cmd.has(flagNoAuth) {
+		e.reject(c, cmd, errNoAuth)
+		return nil
+	}
+	if cmd.Handler == nil {
+		e.reject(c, cmd, "ERR command '"+cmd.FullName+"' is not available")
+		return nil
+	}
+	return cmd
+}
+
+// reject replies with an error for a command that does not run, counting
+// it against the command (rejected_calls) when one was found.
+func (e *Engine) reject(c *Ctx, cmd *Command, msg string) {
+	if cmd != nil {
+		cmd.rejected.Add(1)
+	}
+	c.Error(msg)
+}
+
+func (e *Engine) rejectUnknown(c *Ctx) {
+	var b strings.Builder
+	for _, a := range c.Args[1:] {
+		if b.Len() >= 128 {
+			break
+		}
+		room := 128 - b.Len()
+		b.WriteByte('\'')
+		b.WriteString(truncate(cstring(a), room))
+		b.WriteString("' ")
+	}
+	e.reject(c, nil, "ERR unknown command '"+truncate(cstring(c.Args[0]), 128)+"', with args beginning with: "+b.String())
+}
+
+// cstring cuts b at its first NUL byte: Redis formats these texts with C
+// string functions, which stop there.
+func cstring(b []byte) string {
+	for i, ch := range b {
+		if ch == 0 {
+			return string(b[:i])
+		}
+	}
+	return string(b)
+}
+
+func truncate(s string, n int) string {
+	if n < 0 {
+		n = 0
+	}
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
+
+// finishReply applies CLIENT REPLY OFF/SKIP by discarding what the
+// command appended.
+func (e *Engine) finishReply(c *Ctx, start int) {
+	switch c.S.ReplyMode {
+	case ReplyOn:
+	case ReplyOff:
+		c.Out = c.Out[:start]
+	case replySkipThis:
+		c.Out = c.Out[:start]
+		c.S.ReplyMode = ReplySkipNext
+	case ReplySkipNext:
+		c.Out = c.Out[:start]
+		c.S.ReplyMode = ReplyOn
+	}
+}

@@ -1,0 +1,97 @@
+package command
+
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"cairn/internal/config"
+	"cairn/internal/store"
+)
+
+// Engine is what every connection's commands share: the keyspace, the
+// configuration, the command table, the client registry and the server
+// figures INFO reports.
+type Engine struct {
+	Store   *store.Store
+	Config  *config.Config
+	Journal Journal // nil when persistence is off
+	Host    Host
+
+	Started time.Time
+	RunID   string
+
+	table map[string]*Command
+	stats stats
+
+	clientsMu   sync.Mutex
+	clients     map[int64]*Session
+	nextID      atomic.Int64
+	monitors    atomic.Int32 // len(monitorList), read without a lock
+	monitorList []*Monitor
+
+	slowlog slowlog
+
+	// Hooks the persistence code installs before serving; nil while it
+	// has none (cmd_info.go, cmd_server.go).
+	AOFStatus  func() AOFStatus       // INFO persistence's aof_* fields
+	RewriteAOF func() (string, error) // BGREWRITEAOF: status text or error text
+	LastSave   func() int64           // LASTSAVE, rdb_last_save_time (Unix s)
+
+	figures serverFigures  // sampled INFO figures (cron.go)
+	latency latencyMonitor // LATENCY events (latency.go)
+}
+
+// Host is what the server provides to commands that reach beyond the
+// keyspace: shutting down, and the figures only the server knows.
+type Host interface {
+	// Shutdown stops the server. It returns an error text for SHUTDOWN to
+	// reply with when it refuses.
+	Shutdown(opts ShutdownOptions) error
+	// Port returns the TCP port actually listened on.
+	Port() int
+	// Loading reports whether the server is still loading its data.
+	Loading() bool
+}
+
+// ShutdownOptions are SHUTDOWN's modifiers.
+type ShutdownOptions struct {
+	NoSave, Save, Now, Force, Abort bool
+}
+
+// NewEngine builds an engine over st and cfg.
+func NewEngine(st *store.Store, cfg *config.Config) *Engine {
+	e := &Engine{
+		Store:   st,
+		Config:  cfg,
+		Started: time.Now(),
+		clients: make(map[int64]*Session),
+		table:   buildTable(),
+	}
+	e.RunID = newRunID()
+	e.slowlog.init()
+	return e
+}
+
+func (e *Engine) clockMicros() int64 { return time.Now().UnixMicro() }
+
+// Lookup returns the command named name (any case), or nil.
+func (e *Engine) Lookup(name string) *Command {
+	var buf [maxNameLen]byte
+	if len(name) > maxNameLen {
+		return nil
+	}
+	return e.table[string(lowerInto(buf[:], name))]
+}
+
+// lowerInto lower-cases s into buf (which must be long enough).
+func lowerInto[T []byte | string](buf []byte, s T) []byte {
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		if 'A' <= ch && ch <= 'Z' {
+			ch += 'a' - 'A'
+		}
+		buf[i] = ch
+	}
+	return buf[:len(s)]
+}

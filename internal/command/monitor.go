@@ -1,0 +1,152 @@
+package command
+
+import (
+	"strconv"
+	"sync"
+)
+
+// Monitor is the feed of a client that ran MONITOR. Lines are queued
+// here by whichever connection executes a command and written out by the
+// monitoring connection's own goroutine, so a slow monitor never stalls
+// the commands it watches: past a limit its backlog is dropped and the
+// monitor is disconnected.
+type Monitor struct {
+	mu      sync.Mutex
+	pending []byte
+	Ready   chan struct{} // signalled when pending becomes non-empty
+	Dropped bool
+}
+
+// monitorBacklogLimit bounds the bytes a monitor may have queued.
+const monitorBacklogLimit = 64 << 20
+
+func newMonitor() *Monitor { return &Monitor{Ready: make(chan struct{}, 1)} }
+
+// close marks the feed finished (RESET, disconnect): the writer stops.
+func (m *Monitor) close() {
+	m.mu.Lock()
+	m.Dropped = true
+	m.pending = nil
+	m.mu.Unlock()
+	select {
+	case m.Ready <- struct{}{}:
+	default:
+	}
+}
+
+// Take returns and clears the queued bytes.
+func (m *Monitor) Take(buf []byte) ([]byte, bool) {
+	m.mu.Lock()
+	buf = append(buf, m.pending...)
+	m.pending = m.pending[:0]
+	dropped := m.Dropped
+	m.mu.Unlock()
+	return buf, dropped
+}
+
+func (m *Monitor) push(line []byte) {
+	m.mu.Lock()
+	if m.Dropped {
+		m.mu.Unlock()
+		return
+	}
+	if len(m.pending)+len(line) > monitorBacklogLimit {
+		m.Dropped = true
+		m.pending = nil
+	} else {
+		m.pending = append(m.pending, line...)
+	}
+	m.mu.Unlock()
+	select {
+	case m.Ready <- struct{}{}:
+	default:
+	}
+}
+
+var monitorsMu sync.Mutex
+
+func (e *Engine) addMonitor(s *Session) {
+	monitorsMu.Lock()
+	defer monitorsMu.Unlock()
+	if s.Monitor != nil {
+		return
+	}
+	s.Monitor = newMonitor()
+	e.monitorList = append(e.monitorList, s.Monitor)
+	e.monitors.Store(int32(len(e.monitorList)))
+}
+
+func (e *Engine) removeMonitor(m *Monitor) {
+	monitorsMu.Lock()
+	defer monitorsMu.Unlock()
+	for i, x := range e.monitorList {
+		if x == m {
+			e.monitorList = append(e.monitorList[:i], e.monitorList[i+1:]...)
+			break
+		}
+	}
+	e.monitors.Store(int32(len(e.monitorList)))
+}
+
+// feedMonitors formats the command as Redis's MONITOR lines do:
+// +<seconds>.<micros> [<db> <addr>] "arg" "arg" ...
+func (e *Engine) feedMonitors(c *Ctx) {
+	now := e.clockMicros()
+	line := make([]byte, 0, 64)
+	line = append(line, '+')
+	line = strconv.AppendInt(line, now/1e6, 10)
+	line = append(line, '.')
+	us := now % 1e6
+	for d := int64(100000); d > 1 && us < d; d /= 10 {
+		line = append(line, '0')
+	}
+	line = strconv.AppendInt(line, us, 10)
+	line = append(line, " ["...)
+	line = strconv.AppendInt(line, int64(c.S.DB), 10)
+	line = append(line, ' ')
+	line = append(line, c.S.Addr...)
+	line = append(line, ']')
+	for _, a := range c.Args {
+		line = append(line, ' ')
+		line = appendRepr(line, a)
+	}
+	line = append(line, "\r\n"...)
+	monitorsMu.Lock()
+	list := e.monitorList
+	monitorsMu.Unlock()
+	for _, m := range list {
+		if m != c.S.Monitor {
+			m.push(line)
+		}
+	}
+}
+
+// appendRepr quotes b the way Redis prints binary-safe strings: printable
+// bytes as is, the usual escapes, others as \xHH.
+func appendRepr(dst, b []byte) []byte {
+	const hex = "0123456789abcdef"
+	dst = append(dst, '"')
+	for _, ch := range b {
+		switch ch {
+		case '\\', '"':
+			dst = append(dst, '\\', ch)
+		case '\n':
+			dst = append(dst, '\\', 'n')
+		case '\r':
+			dst = append(dst, '\\', 'r')
+		case '\t':
+			dst = append(dst, '\\', 't')
+		case '\a':
+			dst = append(dst, '\\', 'a')
+		case '\b':
+			dst = append(dst, '\\', 'b')
+		default:
+			if ch >= 0x20 && ch < 0x7f {
+				dst = append(dst, ch)
+			} else {
+				dst = append(dst, '\\', 'x', hex[ch>>4], hex[ch&15])
+			}
+		}
+	}
+	return append(dst, '"')
+}

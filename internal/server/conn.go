@@ -1,0 +1,211 @@
+package server
+
+import (
+	"errors"
+	"io"
+	"net"
+	"os"
+	"sync"
+	"time"
+
+	"cairn/internal/command"
+	"cairn/internal/resp"
+)
+
+const (
+	initialReadBuf = 16 << 10
+	// idleShrinkAbove: a buffer grown past this by one big request is
+	// swapped for a fresh small one once it is drained.
+	idleShrinkAbove = 256 << 10
+)
+
+// conn is one client connection and its loop.
+type conn struct {
+	srv    *Server
+	nc     net.Conn
+	sess   *command.Session
+	ctx    command.Ctx
+	parser resp.Parser
+
+	buf   []byte // read buffer; buf[start:] holds unparsed bytes
+	start int
+
+	wmu     sync.Mutex // serialises writes with the MONITOR feed
+	monitor bool       // the MONITOR writer goroutine is running
+}
+
+func newConn(s *Server, nc net.Conn) *conn {
+	c := &conn{srv: s, nc: nc, buf: make([]byte, 0, initialReadBuf)}
+	fd := 0
+	if tc, ok := nc.(*net.TCPConn); ok {
+		if ka := s.cfg.TCPKeepAlive(); ka > 0 {
+			tc.SetKeepAlive(true)
+			tc.SetKeepAlivePeriod(ka)
+		}
+		tc.SetNoDelay(true)
+		if raw, err := tc.SyscallConn(); err == nil {
+			raw.Control(func(f uintptr) { fd = int(f) })
+		}
+	}
+	now := time.Now().UnixMilli()
+	c.sess = s.engine.NewSession(nc.RemoteAddr().String(), nc.LocalAddr().String(), fd, now, func() { nc.Close() })
+	c.ctx.E = s.engine
+	c.ctx.S = c.sess
+	return c
+}
+
+// interrupt wakes a blocked read so the loop notices shutdown.
+func (c *conn) interrupt() { c.nc.SetReadDeadline(time.Unix(1, 0)) }
+
+func (c *conn) serve() {
+	defer func() {
+		c.srv.engine.CloseSession(c.sess)
+		c.nc.Close()
+		c.srv.forget(c)
+	}()
+	for {
+		if !c.readMore() {
+			return
+		}
+		closeNow := c.execBuffered()
+		if !c.flush() || closeNow {
+			return
+		}
+		if c.sess.Monitor != nil && !c.monitor {
+			c.monitor = true
+			go c.feedMonitor(c.sess.Monitor)
+		}
+	}
+}
+
+// readMore reads at least one byte into the buffer, growing or compacting
+// it first when full. It returns false when the connection is finished.
+func (c *conn) readMore() bool {
+	cfg := c.srv.cfg
+	if len(c.buf) == cap(c.buf) {
+		pending := len(c.buf) - c.start
+		if int64(pending) >= cfg.ClientQueryBufferLimit() {
+			c.srv.log.Warn("closing client that reached max query buffer length",
+				"id", c.sess.ID, "addr", c.sess.Addr, "qbuf", pending)
+			return false
+		}
+		if c.start > 0 && c.start >= cap(c.buf)/2 {
+			n := copy(c.buf, c.buf[c.start:])
+			c.buf = c.buf[:n]
+			c.start = 0
+		} else {
+			nb := make([]byte, pending, 2*cap(c.buf))
+			copy(nb, c.buf[c.start:])
+			c.buf, c.start = nb, 0
+		}
+	}
+	if t := cfg.Timeout(); t > 0 && c.sess.Monitor == nil {
+		c.nc.SetReadDeadline(time.Now().Add(t))
+	}
+	n, err := c.nc.Read(c.buf[len(c.buf):cap(c.buf)])
+	c.buf = c.buf[:len(c.buf)+n]
+	if n > 0 {
+		c.srv.engine.CountNet(int64(n), 0)
+		return true
+	}
+	if err == nil {
+		return true
+	}
+	if errors.Is(err, os.ErrDeadlineExceeded) && !c.srv.isClosing() {
+		c.srv.log.Debug("closing idle client", "id", c.sess.ID, "addr", c.sess.Addr)
+	}
+	_ = io.EOF
+	return false
+}
+
+func (s *Server) isClosing() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closing
+}
+
+// execBuffered runs every complete request in the buffer, appending the
+// replies to the output, and reports whether the connection must close
+// after they are written.
+func (c *conn) execBuffered() (closeAfter bool) {
+	cfg := c.srv.cfg
+	c.parser.MaxBulkLen = cfg.ProtoMaxBulkLen()
+	c.ctx.Now = time.Now().UnixMilli()
+	executed := false
+	for c.start < len(c.buf) {
+		c.parser.Unauthenticated = !c.sess.Authed
+		args, n, err := c.parser.Next(c.buf[c.start:])
+		if err != nil {
+			var pe *resp.ProtocolError
+			if errors.As(err, &pe) {
+				c.ctx.Out = resp.AppendError(c.ctx.Out, "ERR "+pe.Msg)
+				c.srv.log.Debug("protocol error", "addr", c.sess.Addr, "err", pe.Msg)
+			}
+			return true
+		}
+		if n == 0 {
+			break
+		}
+		c.start += n
+		if len(args) == 0 {
+			continue
+		}
+		c.ctx.Args = args
+		c.srv.engine.Exec(&c.ctx)
+		executed = true
+		if c.sess.CloseAfterReply {
+			return true
+		}
+	}
+	if executed {
+		c.sess.LastActive.Store(c.ctx.Now)
+	}
+	if c.start == len(c.buf) {
+		c.start = 0
+		c.buf = c.buf[:0]
+		if cap(c.buf) > idleShrinkAbove {
+			c.buf = make([]byte, 0, initialReadBuf)
+		}
+	}
+	c.sess.QueryBuf.Store(int64(len(c.buf) - c.start))
+	return false
+}
+
+// flush writes the pending replies with one write.
+func (c *conn) flush() bool {
+	out := c.ctx.Out
+	if len(out) == 0 {
+		return true
+	}
+	c.wmu.Lock()
+	_, err := c.nc.Write(out)
+	c.wmu.Unlock()
+	c.srv.engine.CountNet(0, int64(len(out)))
+	if cap(out) > idleShrinkAbove {
+		c.ctx.Out = nil
+	} else {
+		c.ctx.Out = out[:0]
+	}
+	return err == nil
+}
+
+// feedMonitor copies the MONITOR feed to the client until it is stopped
+// or the connection ends; a monitor that falls too far behind is closed.
+func (c *conn) feedMonitor(m *command.Monitor) {
+	var buf []byte
+	for range m.Ready {
+		var dropped bool
+		buf, dropped = m.Take(buf[:0])
+		if len(buf) > 0 {
+			c.wmu.Lock()
+			_, err := c.nc.Write(buf)
+			c.wmu.Unlock()
+			if err != nil {
+				return
+			}
+		}
+		if dropped {
+			return
+		}
+	}
+}

@@ -1,0 +1,227 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"cairn/internal/command"
+	"cairn/internal/config"
+	"cairn/internal/store"
+)
+
+// Version is Cairn's own version, reported beside the Redis version.
+const Version = "0.1.0"
+
+// Server is a running cairn-server.
+type Server struct {
+	cfg    *config.Config
+	log    *slog.Logger
+	store  *store.Store
+	engine *command.Engine
+
+	listeners []net.Listener
+	port      atomic.Int64
+
+	mu       sync.Mutex
+	conns    map[*conn]struct{}
+	closing  bool
+	done     chan struct{} // closed when shutdown starts
+	finished chan struct{} // closed when Run has returned everything
+	connWG   sync.WaitGroup
+	loading  atomic.Bool
+	exitErr  error
+}
+
+// New prepares a server from cfg: it creates the data directory and the
+// keyspace but does not listen yet.
+func New(cfg *config.Config, log *slog.Logger) (*Server, error) {
+	if err := os.MkdirAll(cfg.Dir(), 0o755); err != nil {
+		return nil, fmt.Errorf("server: create dir %q: %w", cfg.Dir(), err)
+	}
+	st := store.New(cfg.Databases())
+	st.SetClockStart(time.Now().UnixMilli())
+	s := &Server{
+		cfg:      cfg,
+		log:      log,
+		store:    st,
+		conns:    make(map[*conn]struct{}),
+		done:     make(chan struct{}),
+		finished: make(chan struct{}),
+	}
+	s.engine = command.NewEngine(st, cfg)
+	s.engine.Host = s
+	return s, nil
+}
+
+// Engine returns the command engine (for persistence wiring and tests).
+func (s *Server) Engine() *command.Engine { return s.engine }
+
+// Listen binds every configured address on the configured port. With
+// port 0 the first bind picks a free port and the others reuse it.
+func (s *Server) Listen() error {
+	port := s.cfg.Port()
+	for _, addr := range s.cfg.Bind() {
+		a := addr
+		if len(a) > 0 && a[0] == '-' { // "-::1": optional address in Redis
+			a = a[1:]
+		}
+		ln, err := net.Listen("tcp", net.JoinHostPort(a, strconv.Itoa(port)))
+		if err != nil {
+			if addr[0] == '-' {
+				continue
+			}
+			s.closeListeners()
+			return fmt.Errorf("server: listen on %s port %d: %w", a, port, err)
+		}
+		if port == 0 {
+			port = ln.Addr().(*net.TCPAddr).Port
+		}
+		s.listeners = append(s.listeners, ln)
+	}
+	if len(s.listeners) == 0 {
+		return errors.New("server: no address to listen on")
+	}
+	s.port.Store(int64(port))
+	return nil
+}
+
+func (s *Server) closeListeners() {
+	for _, ln := range s.listeners {
+		ln.Close()
+	}
+}
+
+// Port returns the TCP port the server listens on.
+func (s *Server) Port() int { return int(s.port.Load()) }
+
+// Loading reports whether the data set is still being loaded.
+func (s *Server) Loading() bool { return s.loading.Load() }
+
+// Serve accepts connections until Shutdown and then waits for every
+// connection to finish. It returns the error that stopped the server, if
+// any.
+func (s *Server) Serve() error {
+	for _, ln := range s.listeners {
+		go s.acceptLoop(ln)
+	}
+	go s.cron()
+	<-s.done
+	s.closeListeners()
+	s.mu.Lock()
+	for c := range s.conns {
+		c.interrupt()
+	}
+	s.mu.Unlock()
+	s.connWG.Wait()
+	close(s.finished)
+	return s.exitErr
+}
+
+// Shutdown starts a graceful stop; Serve returns once it is complete.
+// It implements command.Host for SHUTDOWN.
+func (s *Server) Shutdown(opts command.ShutdownOptions) error {
+	if opts.Abort {
+		return errors.New("ERR No shutdown in progress.")
+	}
+	s.log.Warn("user requested shutdown")
+	s.beginShutdown()
+	return nil
+}
+
+func (s *Server) beginShutdown() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.closing {
+		s.closing = true
+		close(s.done)
+	}
+}
+
+// Stop is Shutdown for signals.
+func (s *Server) Stop(reason string) {
+	s.log.Warn("received signal, shutting down", "signal", reason)
+	s.beginShutdown()
+}
+
+func (s *Server) acceptLoop(ln net.Listener) {
+	for {
+		nc, err := ln.Accept()
+		if err != nil {
+			select {
+			case <-s.done:
+				return
+			default:
+			}
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				time.Sleep(5 * time.Millisecond)
+				continue
+			}
+			if errors.Is(err, net.ErrClosed) {
+				return
+			}
+			s.log.Warn("accept failed", "err", err)
+			time.Sleep(5 * time.Millisecond)
+			continue
+		}
+		s.admit(nc)
+	}
+}
+
+// admit registers a new connection or turns it away when maxclients is
+// reached, with Redis's error text.
+func (s *Server) admit(nc net.Conn) {
+	s.mu.Lock()
+	if s.closing {
+		s.mu.Unlock()
+		nc.Close()
+		return
+	}
+	if len(s.conns) >= s.cfg.MaxClients() {
+		s.mu.Unlock()
+		s.engine.ConnectionRejected()
+		nc.Write([]byte("-ERR max number of clients reached\r\n"))
+		nc.Close()
+		return
+	}
+	c := newConn(s, nc)
+	s.conns[c] = struct{}{}
+	s.connWG.Add(1)
+	s.mu.Unlock()
+	go c.serve()
+}
+
+func (s *Server) forget(c *conn) {
+	s.mu.Lock()
+	delete(s.conns, c)
+	s.mu.Unlock()
+	s.connWG.Done()
+}
+
+// cron runs the periodic jobs at the configured hz: active expiry and the
+// engine's statistics sampling.
+func (s *Server) cron() {
+	hz := max(s.cfg.Hz(), 1)
+	t := time.NewTicker(time.Second / time.Duration(hz))
+	defer t.Stop()
+	for {
+		select {
+		case <-s.done:
+			return
+		case now := <-t.C:
+			s.store.ActiveExpire(now.UnixMilli(), 64)
+			s.engine.Cron(now)
+			if h := max(s.cfg.Hz(), 1); h != hz {
+				hz = h
+				t.Reset(time.Second / time.Duration(hz))
+			}
+		}
+	}
+}
