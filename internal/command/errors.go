@@ -20,3 +20,10 @@ const (
 func errInvalidExpire(name string) string {
 	return "ERR invalid expire time in '" + name + "' command"
 }
+
+// ReplyError is an error whose text is a complete Redis error reply
+// ("ERR ...", "NOAUTH ..."), for code outside this package that answers a
+// command (Host.Shutdown).
+type ReplyError string
+
+func (e ReplyError) Error() string { return string(e) }

@@ -44,7 +44,6 @@ type Session struct {
 	noEvict  bool
 	pubDB    int // DB as seen by CLIENT LIST
 	pubProto int
-	killed   bool
 
 	// Kill closes the connection from another goroutine (CLIENT KILL).
 	Kill func()

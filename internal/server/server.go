@@ -128,7 +128,7 @@ func (s *Server) Serve() error {
 // It implements command.Host for SHUTDOWN.
 func (s *Server) Shutdown(opts command.ShutdownOptions) error {
 	if opts.Abort {
-		return errors.New("ERR No shutdown in progress.")
+		return command.ReplyError("ERR No shutdown in progress.")
 	}
 	s.log.Warn("user requested shutdown")
 	s.beginShutdown()
