@@ -20,7 +20,9 @@ build:
 	done
 
 # Run the server in the foreground with its data in ./data.
-run: build
+run:
+	@mkdir -p $(BIN)
+	$(GO) build -o $(BIN)/cairn-server ./cmd/cairn-server
 	./$(BIN)/cairn-server --dir ./data
 
 # Everything CI runs: formatting, vet, staticcheck, the race-enabled unit
