@@ -131,13 +131,9 @@ func sortSessions(list []*Session) {
 	sort.Slice(list, func(i, j int) bool { return list[i].ID < list[j].ID })
 }
 
-// clientType is the TYPE a session matches in CLIENT LIST / KILL.
-func clientType(s *Session) string {
-	if s.Monitor != nil {
-		return "normal"
-	}
-	return "normal"
-}
+// clientType is the TYPE a session matches in CLIENT LIST / KILL; until
+// replication and pub/sub exist every client is a normal one.
+func clientType(*Session) string { return "normal" }
 
 func validClientType(b []byte) bool {
 	return eqFold(b, "normal") || eqFold(b, "master") || eqFold(b, "replica") || eqFold(b, "slave") || eqFold(b, "pubsub")
@@ -195,10 +191,10 @@ func containsID(ids []int64, id int64) bool {
 // figures are Cairn's own buffers.
 func (e *Engine) clientLine(s *Session, now int64) string {
 	s.mu.Lock()
-	name, user, db, proto, noEvict := s.name, s.user, s.pubDB, s.pubProto, s.noEvict
+	name, user, db, proto, noEvict, watching := s.name, s.user, s.pubDB, s.pubProto, s.noEvict, s.watching
 	s.mu.Unlock()
 	flags := "N"
-	if s.Monitor != nil {
+	if watching {
 		flags = "O"
 	}
 	if noEvict {

@@ -155,6 +155,9 @@ func cmdReset(c *Ctx) {
 		c.E.removeMonitor(s.Monitor)
 		s.Monitor.close()
 		s.Monitor = nil
+		s.mu.Lock()
+		s.watching = false
+		s.mu.Unlock()
 	}
 	s.SelectDB(0)
 	s.setProto(2)

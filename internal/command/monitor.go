@@ -14,7 +14,8 @@ type Monitor struct {
 	mu      sync.Mutex
 	pending []byte
 	Ready   chan struct{} // signalled when pending becomes non-empty
-	Dropped bool
+	dropped bool          // fell too far behind: disconnect the client
+	stopped bool          // RESET or disconnect: stop feeding
 }
 
 // monitorBacklogLimit bounds the bytes a monitor may have queued.
@@ -25,7 +26,7 @@ func newMonitor() *Monitor { return &Monitor{Ready: make(chan struct{}, 1)} }
 // close marks the feed finished (RESET, disconnect): the writer stops.
 func (m *Monitor) close() {
 	m.mu.Lock()
-	m.Dropped = true
+	m.stopped = true
 	m.pending = nil
 	m.mu.Unlock()
 	select {
@@ -34,24 +35,26 @@ func (m *Monitor) close() {
 	}
 }
 
-// Take returns and clears the queued bytes.
-func (m *Monitor) Take(buf []byte) ([]byte, bool) {
+// Take appends the queued bytes to buf and clears them. stopped means the
+// feed is over; overflow means the client fell too far behind and must be
+// disconnected.
+func (m *Monitor) Take(buf []byte) (out []byte, stopped, overflow bool) {
 	m.mu.Lock()
 	buf = append(buf, m.pending...)
 	m.pending = m.pending[:0]
-	dropped := m.Dropped
+	stopped, overflow = m.stopped || m.dropped, m.dropped
 	m.mu.Unlock()
-	return buf, dropped
+	return buf, stopped, overflow
 }
 
 func (m *Monitor) push(line []byte) {
 	m.mu.Lock()
-	if m.Dropped {
+	if m.stopped || m.dropped {
 		m.mu.Unlock()
 		return
 	}
 	if len(m.pending)+len(line) > monitorBacklogLimit {
-		m.Dropped = true
+		m.dropped = true
 		m.pending = nil
 	} else {
 		m.pending = append(m.pending, line...)
@@ -72,6 +75,9 @@ func (e *Engine) addMonitor(s *Session) {
 		return
 	}
 	s.Monitor = newMonitor()
+	s.mu.Lock()
+	s.watching = true
+	s.mu.Unlock()
 	e.monitorList = append(e.monitorList, s.Monitor)
 	e.monitors.Store(int32(len(e.monitorList)))
 }

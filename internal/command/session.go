@@ -42,6 +42,7 @@ type Session struct {
 	libName  string
 	libVer   string
 	noEvict  bool
+	watching bool // runs MONITOR (Monitor itself is owned by the connection)
 	pubDB    int // DB as seen by CLIENT LIST
 	pubProto int
 
@@ -106,6 +107,7 @@ func (e *Engine) CloseSession(s *Session) {
 	e.clientsMu.Unlock()
 	if s.Monitor != nil {
 		e.removeMonitor(s.Monitor)
+		s.Monitor.close()
 	}
 }
 

@@ -30,8 +30,8 @@ type conn struct {
 	buf   []byte // read buffer; buf[start:] holds unparsed bytes
 	start int
 
-	wmu     sync.Mutex // serialises writes with the MONITOR feed
-	monitor bool       // the MONITOR writer goroutine is running
+	wmu sync.Mutex       // serialises writes with the MONITOR feed
+	fed *command.Monitor // the feed a writer goroutine was started for
 }
 
 func newConn(s *Server, nc net.Conn) *conn {
@@ -71,9 +71,9 @@ func (c *conn) serve() {
 		if !c.flush() || closeNow {
 			return
 		}
-		if c.sess.Monitor != nil && !c.monitor {
-			c.monitor = true
-			go c.feedMonitor(c.sess.Monitor)
+		if m := c.sess.Monitor; m != nil && m != c.fed {
+			c.fed = m
+			go c.feedMonitor(m)
 		}
 	}
 }
@@ -194,8 +194,8 @@ func (c *conn) flush() bool {
 func (c *conn) feedMonitor(m *command.Monitor) {
 	var buf []byte
 	for range m.Ready {
-		var dropped bool
-		buf, dropped = m.Take(buf[:0])
+		var stopped, overflow bool
+		buf, stopped, overflow = m.Take(buf[:0])
 		if len(buf) > 0 {
 			c.wmu.Lock()
 			_, err := c.nc.Write(buf)
@@ -204,7 +204,11 @@ func (c *conn) feedMonitor(m *command.Monitor) {
 				return
 			}
 		}
-		if dropped {
+		if overflow {
+			c.srv.log.Warn("closing MONITOR client that fell too far behind", "id", c.sess.ID, "addr", c.sess.Addr)
+			c.nc.Close()
+		}
+		if stopped {
 			return
 		}
 	}
