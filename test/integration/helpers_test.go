@@ -76,7 +76,7 @@ func waitFor(limit time.Duration, cond func() bool) bool {
 
 // lineWatcher collects a process's output lines so a test can wait for one.
 type lineWatcher struct {
-	mu    sync.Mutex
+	mu      sync.Mutex
 	lines   []string
 	partial []byte
 	ch      chan struct{}
