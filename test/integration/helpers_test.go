@@ -3,7 +3,10 @@ package integration
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os/exec"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -133,4 +136,101 @@ func (w *lineWatcher) String() string {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return strings.Join(w.lines, "\n") + string(w.partial)
+}
+
+// server is a cairn-server started by hand (a race-enabled build, or a
+// test that needs the pid for signals); testutil.Proc covers the rest.
+type server struct {
+	cmd  *exec.Cmd
+	out  *lineWatcher
+	addr string
+	done chan struct{}
+	err  error
+}
+
+// startServer runs bin on a free port with a private dir and AOF off and
+// waits until it answers PING; it is killed when the test ends.
+func startServer(t testing.TB, bin string, args ...string) *server {
+	t.Helper()
+	port, err := testutil.FreePort()
+	must(t, err)
+	dir := t.TempDir()
+	argv := append([]string{"--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--dir", dir,
+		"--appendonly", "no", "--loglevel", "warning"}, args...)
+	s := &server{cmd: exec.Command(bin, argv...), addr: "127.0.0.1:" + strconv.Itoa(port), done: make(chan struct{})}
+	s.cmd.Dir = dir
+	s.out = watchLines(s.cmd)
+	must(t, s.cmd.Start())
+	go func() { s.err = s.cmd.Wait(); close(s.done) }()
+	t.Cleanup(func() {
+		s.cmd.Process.Kill()
+		<-s.done
+		if t.Failed() {
+			t.Logf("server output:\n%s", s.out)
+		}
+	})
+	ok := waitFor(15*time.Second, func() bool {
+		c, err := testutil.DialRaw(s.addr)
+		if err != nil {
+			return false
+		}
+		defer c.Close()
+		c.SendCommand("PING")
+		f, err := c.TryReadFrame(time.Second)
+		return err == nil && string(f.Raw) == "+PONG\r\n"
+	})
+	if !ok {
+		t.Fatalf("server never answered PING; output:\n%s", s.out)
+	}
+	return s
+}
+
+// wait waits up to limit for the process to exit and returns its exit
+// code (-1 when killed by a signal or still running).
+func (s *server) wait(t testing.TB, limit time.Duration) int {
+	t.Helper()
+	select {
+	case <-s.done:
+	case <-time.After(limit):
+		t.Errorf("server still running %v later", limit)
+		return -1
+	}
+	if s.err == nil {
+		return 0
+	}
+	if ee, ok := s.err.(*exec.ExitError); ok {
+		return ee.ExitCode()
+	}
+	return -1
+}
+
+var raceBuild struct {
+	once sync.Once
+	path string
+	err  error
+}
+
+// raceBinary builds cairn-server with the race detector, once per test
+// process.
+func raceBinary(t testing.TB) string {
+	t.Helper()
+	raceBuild.once.Do(func() {
+		root, err := testutil.ModuleRoot()
+		if err != nil {
+			raceBuild.err = err
+			return
+		}
+		// Beside the normal build, in the directory TestMain removes.
+		dir := filepath.Dir(testutil.BuildBinary(t, "cairn-server"))
+		raceBuild.path = filepath.Join(dir, "cairn-server-race")
+		cmd := exec.Command("go", "build", "-race", "-o", raceBuild.path, "./cmd/cairn-server")
+		cmd.Dir = root
+		if out, err := cmd.CombinedOutput(); err != nil {
+			raceBuild.err = fmt.Errorf("go build -race: %v\n%s", err, out)
+		}
+	})
+	if raceBuild.err != nil {
+		t.Fatal(raceBuild.err)
+	}
+	return raceBuild.path
 }
