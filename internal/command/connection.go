@@ -71,11 +71,16 @@ func cmdAuth(c *Ctx) {
 		c.Error(errWrongPass)
 		return
 	}
-	c.S.Authed = true
-	c.S.mu.Lock()
-	c.S.user = string(user)
-	c.S.mu.Unlock()
+	c.S.authenticated(user)
 	c.OK()
+}
+
+// authenticated records a successful AUTH as user.
+func (s *Session) authenticated(user []byte) {
+	s.Authed = true
+	s.mu.Lock()
+	s.user = string(user)
+	s.mu.Unlock()
 }
 
 func cmdHello(c *Ctx) {
@@ -120,10 +125,7 @@ func cmdHello(c *Ctx) {
 			c.Error(errWrongPass)
 			return
 		}
-		c.S.Authed = true
-		c.S.mu.Lock()
-		c.S.user = string(user)
-		c.S.mu.Unlock()
+		c.S.authenticated(user)
 	}
 	if !c.S.Authed {
 		c.Error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time")

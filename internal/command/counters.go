@@ -36,13 +36,11 @@ func incrArg(c *Ctx, negate bool) {
 
 func incrBy(c *Ctx, delta int64) {
 	key := c.Args[1]
-	sh, h := c.DB().Shard(key)
-	sh.Lock()
-	defer sh.Unlock()
-	e, ok := c.getString(sh, h, key)
+	sh, h, e, ok := c.lockString(key)
 	if !ok {
 		return
 	}
+	defer sh.Unlock()
 	var cur int64
 	if e != nil {
 		if cur, ok = resp.ParseInt(e.Value()); !ok {
@@ -76,13 +74,11 @@ func (c *Ctx) propagateKeepTTL(sh *store.Shard, e *store.Entry) {
 
 func cmdIncrByFloat(c *Ctx) {
 	key := c.Args[1]
-	sh, h := c.DB().Shard(key)
-	sh.Lock()
-	defer sh.Unlock()
-	e, ok := c.getString(sh, h, key)
+	sh, h, e, ok := c.lockString(key)
 	if !ok {
 		return
 	}
+	defer sh.Unlock()
 	var cur resp.LongDouble
 	if e != nil {
 		if cur, ok = resp.ParseLongDouble(e.Value()); !ok {

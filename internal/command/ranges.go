@@ -31,13 +31,11 @@ func (c *Ctx) checkStringLength(size, extra int64) bool {
 
 func cmdAppend(c *Ctx) {
 	key, suffix := c.Args[1], c.Args[2]
-	sh, h := c.DB().Shard(key)
-	sh.Lock()
-	defer sh.Unlock()
-	e, ok := c.getString(sh, h, key)
+	sh, h, e, ok := c.lockString(key)
 	if !ok {
 		return
 	}
+	defer sh.Unlock()
 	if e == nil {
 		// A new key holds the argument as SET would store it.
 		e = sh.Insert(h, key, suffix, 0, c.Now)
@@ -52,15 +50,14 @@ func cmdAppend(c *Ctx) {
 }
 
 func cmdStrlen(c *Ctx) {
-	key := c.Args[1]
-	sh, h := c.DB().Shard(key)
-	sh.Lock()
-	if e, ok := c.getString(sh, h, key); ok {
-		if e == nil {
-			c.Int(0)
-		} else {
-			c.Int(int64(len(e.Value())))
-		}
+	sh, _, e, ok := c.lockString(c.Args[1])
+	if !ok {
+		return
+	}
+	if e == nil {
+		c.Int(0)
+	} else {
+		c.Int(int64(len(e.Value())))
 	}
 	sh.Unlock()
 }
@@ -73,13 +70,11 @@ func cmdGetRange(c *Ctx) {
 		return
 	}
 	key := c.Args[1]
-	sh, h := c.DB().Shard(key)
-	sh.Lock()
-	defer sh.Unlock()
-	e, ok := c.getString(sh, h, key)
+	sh, _, e, ok := c.lockString(key)
 	if !ok {
 		return
 	}
+	defer sh.Unlock()
 	if e == nil {
 		c.BulkString("")
 		return
@@ -118,13 +113,11 @@ func cmdSetRange(c *Ctx) {
 		return
 	}
 	key, val := c.Args[1], c.Args[3]
-	sh, h := c.DB().Shard(key)
-	sh.Lock()
-	defer sh.Unlock()
-	e, ok := c.getString(sh, h, key)
+	sh, h, e, ok := c.lockString(key)
 	if !ok {
 		return
 	}
+	defer sh.Unlock()
 	if len(val) == 0 {
 		if e == nil {
 			c.Int(0)

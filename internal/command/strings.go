@@ -41,6 +41,18 @@ func (c *Ctx) propagateSet(sh *store.Shard, e *store.Entry) {
 	c.Propagate(sh.DB().Index(), bSET, e.Key(), e.Value())
 }
 
+// lockString locks key's shard and looks key up for a string command.
+// When ok is false the WRONGTYPE reply is written and the shard is
+// already unlocked; otherwise the caller unlocks sh.
+func (c *Ctx) lockString(key []byte) (sh *store.Shard, h uint64, e *store.Entry, ok bool) {
+	sh, h = c.DB().Shard(key)
+	sh.Lock()
+	if e, ok = c.getString(sh, h, key); !ok {
+		sh.Unlock()
+	}
+	return sh, h, e, ok
+}
+
 // getString looks key up for reading and replies WRONGTYPE for other
 // kinds; ok is false when the reply has been written.
 func (c *Ctx) getString(sh *store.Shard, h uint64, key []byte) (e *store.Entry, ok bool) {
@@ -53,18 +65,16 @@ func (c *Ctx) getString(sh *store.Shard, h uint64, key []byte) (e *store.Entry, 
 }
 
 func cmdGet(c *Ctx) {
-	key := c.Args[1]
-	sh, h := c.DB().Shard(key)
-	sh.Lock()
-	e, ok := c.getString(sh, h, key)
-	if ok {
-		if e == nil {
-			c.Miss()
-			c.Null()
-		} else {
-			c.Hit()
-			c.Bulk(e.Value())
-		}
+	sh, _, e, ok := c.lockString(c.Args[1])
+	if !ok {
+		return
+	}
+	if e == nil {
+		c.Miss()
+		c.Null()
+	} else {
+		c.Hit()
+		c.Bulk(e.Value())
 	}
 	sh.Unlock()
 }
@@ -142,11 +152,11 @@ func cmdGetSet(c *Ctx) {
 
 func cmdGetDel(c *Ctx) {
 	key := c.Args[1]
-	sh, h := c.DB().Shard(key)
-	sh.Lock()
-	e, ok := c.getString(sh, h, key)
+	sh, h, e, ok := c.lockString(key)
+	if !ok {
+		return
+	}
 	switch {
-	case !ok:
 	case e == nil:
 		c.Null()
 	default:
@@ -163,13 +173,11 @@ func cmdGetEx(c *Ctx) {
 		return
 	}
 	key := c.Args[1]
-	sh, h := c.DB().Shard(key)
-	sh.Lock()
-	defer sh.Unlock()
-	e, ok := c.getString(sh, h, key)
+	sh, h, e, ok := c.lockString(key)
 	if !ok {
 		return
 	}
+	defer sh.Unlock()
 	if e == nil {
 		c.Null()
 		return
