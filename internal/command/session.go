@@ -43,7 +43,7 @@ type Session struct {
 	libVer   string
 	noEvict  bool
 	watching bool // runs MONITOR (Monitor itself is owned by the connection)
-	pubDB    int // DB as seen by CLIENT LIST
+	pubDB    int  // DB as seen by CLIENT LIST
 	pubProto int
 
 	// Kill closes the connection from another goroutine (CLIENT KILL).
