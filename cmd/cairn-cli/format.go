@@ -26,11 +26,11 @@ func formatReply(v resp.Value, mode outputMode, verbatim bool) []byte {
 	var b []byte
 	switch {
 	case verbatim:
-		b = appendRaw(b, v)
+		b = appendRaw(b, v, "\n")
 	case mode == outputTTY:
 		b = appendTTY(b, v, "")
 	case mode == outputRaw:
-		b = appendRaw(b, v)
+		b = appendRaw(b, v, "\n")
 		b = append(b, '\n')
 	case mode == outputCSV:
 		b = appendCSV(b, v)
@@ -137,8 +137,9 @@ func appendTTYAggregate(b []byte, v resp.Value, prefix string) []byte {
 	return b
 }
 
-// appendRaw is the --raw format (without the final newline).
-func appendRaw(b []byte, v resp.Value) []byte {
+// appendRaw is the --raw format (without the final newline); delim
+// separates elements and map entries (-d, default newline).
+func appendRaw(b []byte, v resp.Value, delim string) []byte {
 	if v.Null {
 		return b
 	}
@@ -156,19 +157,19 @@ func appendRaw(b []byte, v resp.Value) []byte {
 	case '*', '~', '>':
 		for i, e := range v.Elems {
 			if i > 0 {
-				b = append(b, '\n')
+				b = append(b, delim...)
 			}
-			b = appendRaw(b, e)
+			b = appendRaw(b, e, delim)
 		}
 		return b
 	case '%':
 		for i := 0; i+1 < len(v.Elems); i += 2 {
 			if i > 0 {
-				b = append(b, '\n')
+				b = append(b, delim...)
 			}
-			b = appendRaw(b, v.Elems[i])
+			b = appendRaw(b, v.Elems[i], delim)
 			b = append(b, ' ')
-			b = appendRaw(b, v.Elems[i+1])
+			b = appendRaw(b, v.Elems[i+1], delim)
 		}
 		return b
 	}

@@ -71,6 +71,12 @@ func run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			c.out.Write(formatReply(v, c.mode, false))
 		}
 	}
+	opts.OnSetupError = func(e *client.SetupError) error {
+		// Like redis-cli: warn and carry on, so the command shows the
+		// server's own verdict (e.g. NOAUTH).
+		fmt.Fprintf(c.errOut, "%s failed: %s\n", e.Command, e.Reply.Str)
+		return nil
+	}
 	c.conn = client.New(opts)
 
 	interactive := len(cfg.args) == 0 && isTerminal(stdin)
@@ -207,24 +213,10 @@ func (c *cli) printReply(args []string, v resp.Value) {
 	}
 	verbatim := c.mode == outputTTY && rawReport(args) && !v.IsError()
 	out := formatReply(v, c.mode, verbatim)
-	if c.mode == outputRaw && (c.cfg.mbDelim != "\n" || c.cfg.cmdDel != "\n") {
-		out = append(appendRawDelim(nil, v, c.cfg.mbDelim), c.cfg.cmdDel...)
+	if c.mode == outputRaw && !verbatim && (c.cfg.mbDelim != "\n" || c.cfg.cmdDel != "\n") {
+		out = append(appendRaw(nil, v, c.cfg.mbDelim), c.cfg.cmdDel...)
 	}
 	c.out.Write(out)
-}
-
-// appendRawDelim is appendRaw with a custom separator between elements (-d).
-func appendRawDelim(b []byte, v resp.Value, delim string) []byte {
-	if !isAggregate(v) || v.Type == '%' {
-		return appendRaw(b, v)
-	}
-	for i, e := range v.Elems {
-		if i > 0 {
-			b = append(b, delim...)
-		}
-		b = appendRawDelim(b, e, delim)
-	}
-	return b
 }
 
 // rawReport reports commands whose reply is a text report that redis-cli

@@ -128,62 +128,56 @@ func (c *Conn) connect() error {
 	return nil
 }
 
-// setup replays the session state: protocol and credentials, then the
-// database and the client name.
+// setup replays the session state: credentials, protocol, database and
+// client name, in the order redis-cli sends them.
 func (c *Conn) setup() error {
-	wantProto := c.opts.Protocol
-	if c.proto == 3 {
-		wantProto = 3
-	}
-	if wantProto == 3 {
-		args := []string{"HELLO", "3"}
-		if c.opts.Password != "" {
-			user := c.opts.User
-			if user == "" {
-				user = "default"
-			}
-			args = append(args, "AUTH", user, c.opts.Password)
-		}
-		v, _, err := c.roundTrip(args)
-		if err != nil {
-			return err
-		}
-		if v.IsError() {
-			return &SetupError{Command: "HELLO", Reply: v}
-		}
-		c.proto = 3
-	} else if c.opts.Password != "" {
-		args := []string{"AUTH", c.opts.Password}
+	var steps [][]string
+	if c.opts.Password != "" {
 		if c.opts.User != "" {
-			args = []string{"AUTH", c.opts.User, c.opts.Password}
+			steps = append(steps, []string{"AUTH", c.opts.User, c.opts.Password})
+		} else {
+			steps = append(steps, []string{"AUTH", c.opts.Password})
 		}
-		v, _, err := c.roundTrip(args)
-		if err != nil {
-			return err
-		}
-		if v.IsError() {
-			return &SetupError{Command: "AUTH", Reply: v}
-		}
+	}
+	if c.opts.Protocol == 3 || c.proto == 3 {
+		steps = append(steps, []string{"HELLO", "3"})
 	}
 	if c.db != 0 {
-		v, _, err := c.roundTrip([]string{"SELECT", strconv.Itoa(c.db)})
-		if err != nil {
-			return err
-		}
-		if v.IsError() {
-			return &SetupError{Command: "SELECT", Reply: v}
-		}
+		steps = append(steps, []string{"SELECT", strconv.Itoa(c.db)})
 	}
 	if c.opts.ClientName != "" {
-		v, _, err := c.roundTrip([]string{"CLIENT", "SETNAME", c.opts.ClientName})
+		steps = append(steps, []string{"CLIENT", "SETNAME", c.opts.ClientName})
+	}
+	for _, args := range steps {
+		v, _, err := c.roundTrip(args)
 		if err != nil {
 			return err
 		}
 		if v.IsError() {
-			return &SetupError{Command: "CLIENT SETNAME", Reply: v}
+			if args[0] == "SELECT" {
+				c.db = 0
+			}
+			name := args[0]
+			if name != "AUTH" {
+				name = strings.Join(args, " ")
+			}
+			if err := c.setupFailed(&SetupError{Command: name, Reply: v}); err != nil {
+				return err
+			}
+			continue
+		}
+		if args[0] == "HELLO" {
+			c.proto = 3
 		}
 	}
 	return nil
+}
+
+func (c *Conn) setupFailed(e *SetupError) error {
+	if c.opts.OnSetupError == nil {
+		return e
+	}
+	return c.opts.OnSetupError(e)
 }
 
 // dialReason turns a dial error into the short text redis-cli prints

@@ -20,6 +20,11 @@ type Options struct {
 	ReadTimeout  time.Duration // 0: wait forever (blocking commands)
 	WriteTimeout time.Duration // 0: no deadline
 	TLS          *tls.Config   // non-nil: wrap the connection in TLS
+	// OnSetupError decides what an error reply to a set-up command (AUTH,
+	// HELLO, SELECT, CLIENT SETNAME) means: returning nil carries on with
+	// the session as it is (redis-cli warns and goes on); nil OnSetupError
+	// or a non-nil result makes the connection attempt fail.
+	OnSetupError func(err *SetupError) error
 	// OnPush receives RESP3 push messages read while waiting for a reply.
 	// Nil drops them.
 	OnPush func(v resp.Value, raw []byte)
