@@ -42,10 +42,6 @@ func formatReply(v resp.Value, mode outputMode, verbatim bool) []byte {
 	return b
 }
 
-func isAggregate(v resp.Value) bool {
-	return !v.Null && (v.Type == '*' || v.Type == '%' || v.Type == '~' || v.Type == '>')
-}
-
 // appendTTY is the terminal format. prefix is the indentation of nested
 // elements after the first (the first one follows its parent's index).
 func appendTTY(b []byte, v resp.Value, prefix string) []byte {

@@ -3,7 +3,6 @@ package main
 import (
 	"crypto/tls"
 	"crypto/x509"
-	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -52,7 +51,11 @@ type config struct {
 	showVersion       bool
 }
 
-var errUsage = errors.New("usage")
+// userMessage is an error whose text is printed to the user verbatim, in
+// redis-cli's wording (hence capitalised).
+type userMessage string
+
+func (m userMessage) Error() string { return string(m) }
 
 // parseArgs reads options the way redis-cli does: options first, the
 // first word that is not an option starts the command.
@@ -72,7 +75,9 @@ func parseArgs(argv []string) (*config, error) {
 	}
 	for ; i < len(argv); i++ {
 		a := argv[i]
-		bad := func() error { return fmt.Errorf("Unrecognized option or bad number of args for: '%s'", a) }
+		bad := func() error {
+			return userMessage(fmt.Sprintf("Unrecognized option or bad number of args for: '%s'", a))
+		}
 		num := func() (int, error) {
 			v, ok := next()
 			if !ok {
@@ -80,7 +85,7 @@ func parseArgs(argv []string) (*config, error) {
 			}
 			n, err := strconv.Atoi(v)
 			if err != nil {
-				return 0, fmt.Errorf("Invalid value for %s: '%s'", a, v)
+				return 0, userMessage(fmt.Sprintf("Invalid value for %s: '%s'", a, v))
 			}
 			return n, nil
 		}
@@ -214,7 +219,7 @@ func parseArgs(argv []string) (*config, error) {
 func (c *config) applyURI(s string) error {
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") {
-		return fmt.Errorf("Invalid URI scheme: %s", s)
+		return userMessage(fmt.Sprintf("Invalid URI scheme: %s", s))
 	}
 	if u.Scheme == "rediss" {
 		c.tls = true
@@ -231,12 +236,12 @@ func (c *config) applyURI(s string) error {
 	}
 	if p := u.Port(); p != "" {
 		if c.port, err = strconv.Atoi(p); err != nil {
-			return fmt.Errorf("Invalid URI port: %s", s)
+			return userMessage(fmt.Sprintf("Invalid URI port: %s", s))
 		}
 	}
 	if path := strings.Trim(u.Path, "/"); path != "" {
 		if c.db, err = strconv.Atoi(path); err != nil {
-			return fmt.Errorf("Invalid URI db: %s", s)
+			return userMessage(fmt.Sprintf("Invalid URI db: %s", s))
 		}
 	}
 	return nil

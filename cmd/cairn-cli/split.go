@@ -1,10 +1,8 @@
 package main
 
-import "errors"
-
 // errUnbalanced is reported for a line whose quotes do not close (or a
 // closing quote not followed by a space); nothing is sent for it.
-var errUnbalanced = errors.New("Invalid argument(s)")
+var errUnbalanced error = userMessage("Invalid argument(s)")
 
 // splitArgs splits a typed line into arguments with redis-cli's rules:
 // blanks separate arguments; "double quotes" understand \n \r \t \b \a,
