@@ -21,6 +21,10 @@ type Ctx struct {
 	failed bool // the handler replied with an error
 
 	scratch [][]byte // reusable argument list for propagated records
+
+	// Wrote is set when a command logged a record; the server makes the
+	// batch durable (appendfsync) before writing replies, then clears it.
+	Wrote bool
 }
 
 // maxNameLen bounds command names looked up case-insensitively on the
@@ -139,6 +143,7 @@ type Journal interface {
 func (c *Ctx) Propagate(db int, args ...[]byte) {
 	if j := c.E.Journal; j != nil {
 		j.Append(db, args...)
+		c.Wrote = true
 	}
 	c.E.stats.dirty.Add(1)
 }

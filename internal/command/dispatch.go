@@ -90,6 +90,18 @@ func (e *Engine) resolve(c *Ctx) *Command {
 		e.reject(c, cmd, errNoAuth)
 		return nil
 	}
+	// Persistence gates: the AOF cannot be written (Redis refuses PING
+	// too, so monitoring notices), or the data set is still loading.
+	if f := e.WriteDenied; f != nil && (cmd.has(flagWrite) || cmd.Name == "ping") {
+		if msg := f(); msg != "" {
+			e.reject(c, cmd, msg)
+			return nil
+		}
+	}
+	if !cmd.has(flagLoading) && e.Host != nil && e.Host.Loading() {
+		e.reject(c, cmd, "LOADING Redis is loading the dataset in memory")
+		return nil
+	}
 	if cmd.Handler == nil {
 		e.reject(c, cmd, "ERR command '"+cmd.FullName+"' is not available")
 		return nil

@@ -1,6 +1,7 @@
 package command
 
 import (
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -37,6 +38,9 @@ type Engine struct {
 	AOFStatus  func() AOFStatus       // INFO persistence's aof_* fields
 	RewriteAOF func() (string, error) // BGREWRITEAOF: status text or error text
 	LastSave   func() int64           // LASTSAVE, rdb_last_save_time (Unix s)
+	// WriteDenied returns the error write commands (and PING) are refused
+	// with while the AOF cannot be written ("MISCONF ..."), or "".
+	WriteDenied func() string
 
 	figures serverFigures  // sampled INFO figures (cron.go)
 	latency latencyMonitor // LATENCY events (latency.go)
@@ -94,4 +98,31 @@ func lowerInto[T []byte | string](buf []byte, s T) []byte {
 		buf[i] = ch
 	}
 	return buf[:len(s)]
+}
+
+// Replay runs one command read back from the append-only file: lookup and
+// arity check, then the handler, with no statistics, MONITOR feed,
+// slowlog or ACL involved. It returns an error for a command that cannot
+// run; errors the handler itself replies with are ignored, as Redis does
+// when it loads.
+func (e *Engine) Replay(c *Ctx) error {
+	c.failed = false
+	name := c.Args[0]
+	var cmd *Command
+	if len(name) <= maxNameLen {
+		cmd = e.table[string(lowerInto(c.lower[:], name))]
+	}
+	if cmd != nil && cmd.Subs != nil && len(c.Args) > 1 && len(c.Args[1]) <= maxNameLen {
+		cmd = cmd.Subs[string(lowerInto(c.lower[:], c.Args[1]))]
+	}
+	if cmd == nil || cmd.Handler == nil {
+		return fmt.Errorf("unknown command '%s'", truncate(cstring(name), 128))
+	}
+	if (cmd.Arity > 0 && len(c.Args) != cmd.Arity) || len(c.Args) < -cmd.Arity {
+		return fmt.Errorf("wrong number of arguments for '%s'", cmd.FullName)
+	}
+	c.cmd = cmd
+	cmd.Handler(c)
+	c.Out = c.Out[:0]
+	return nil
 }

@@ -173,6 +173,9 @@ func (c *conn) execBuffered() (closeAfter bool) {
 
 // flush writes the pending replies with one write.
 func (c *conn) flush() bool {
+	if c.ctx.Wrote { // a mutation was logged: AOF first, replies after
+		c.commitAOF()
+	}
 	out := c.ctx.Out
 	if len(out) == 0 {
 		return true

@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"cairn/internal/aof"
 	"cairn/internal/command"
 	"cairn/internal/config"
 	"cairn/internal/store"
@@ -37,6 +38,7 @@ type Server struct {
 	connWG   sync.WaitGroup
 	loading  atomic.Bool
 	exitErr  error
+	aof      *aof.Log // the append-only file (persistence.go)
 }
 
 // New prepares a server from cfg: it creates the data directory and the
@@ -57,6 +59,7 @@ func New(cfg *config.Config, log *slog.Logger) (*Server, error) {
 	}
 	s.engine = command.NewEngine(st, cfg)
 	s.engine.Host = s
+	s.initPersistence()
 	return s, nil
 }
 
@@ -89,6 +92,7 @@ func (s *Server) Listen() error {
 		return errors.New("server: no address to listen on")
 	}
 	s.port.Store(int64(port))
+	s.startPersistence() // loads in the background (loading:1)
 	return nil
 }
 
@@ -120,7 +124,10 @@ func (s *Server) Serve() error {
 	}
 	s.mu.Unlock()
 	s.connWG.Wait()
+	s.closePersistence()
 	close(s.finished)
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	return s.exitErr
 }
 
@@ -216,7 +223,9 @@ func (s *Server) cron() {
 		case <-s.done:
 			return
 		case now := <-t.C:
-			s.store.ActiveExpire(now.UnixMilli(), 64)
+			if !s.loading.Load() { // replay must see keys as they were
+				s.store.ActiveExpire(now.UnixMilli(), 64)
+			}
 			s.engine.Cron(now)
 			if h := max(s.cfg.Hz(), 1); h != hz {
 				hz = h

@@ -41,6 +41,7 @@ type Entry struct {
 	atime  uint32 // access clock (seconds) for OBJECT IDLETIME
 	flags  uint8
 	kind   Kind
+	ver    uint32 // epoch of the last Cut that dealt with this entry (cut.go)
 }
 
 // Key returns the key. It aliases the entry's storage.

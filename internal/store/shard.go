@@ -66,11 +66,13 @@ func (sh *Shard) Peek(h uint64, key []byte, now int64) *Entry {
 func (sh *Shard) Set(h uint64, key, val []byte, expire int64, now int64) *Entry {
 	e := sh.tab.find(h, key)
 	if e != nil {
+		sh.preserve(e)
 		e.setValue(val)
 		e.flags = 0
 		e.kind = KindString
 	} else {
 		e = newEntry(key, val)
+		sh.markNew(e)
 		sh.tab.insert(h, e, sh.hash)
 		sh.keys.Add(1)
 	}
@@ -82,6 +84,7 @@ func (sh *Shard) Set(h uint64, key, val []byte, expire int64, now int64) *Entry 
 // Insert adds a key that the caller knows is absent.
 func (sh *Shard) Insert(h uint64, key, val []byte, expire int64, now int64) *Entry {
 	e := newEntry(key, val)
+	sh.markNew(e)
 	sh.tab.insert(h, e, sh.hash)
 	sh.keys.Add(1)
 	e.atime = sh.db.store.clock(now)
@@ -91,6 +94,7 @@ func (sh *Shard) Insert(h uint64, key, val []byte, expire int64, now int64) *Ent
 
 // SetValue replaces an entry's value, keeping its expiry.
 func (sh *Shard) SetValue(e *Entry, val []byte, enc Encoding) {
+	sh.preserve(e)
 	e.setValue(val)
 	e.setEncoding(enc)
 }
@@ -101,12 +105,16 @@ func (sh *Shard) SetEncoding(e *Entry, enc Encoding) { e.setEncoding(enc) }
 // AppendValue appends to an entry's value in place, growing its storage
 // geometrically so that repeated APPENDs stay amortised O(1).
 func (sh *Shard) AppendValue(e *Entry, suffix []byte) {
+	sh.preserve(e)
 	e.buf = append(e.buf, suffix...)
 	e.flags |= flagRaw
 }
 
 // SetExpire sets (or with 0 clears) an entry's absolute expiry.
 func (sh *Shard) SetExpire(e *Entry, expire int64) {
+	if expire != e.expire {
+		sh.preserve(e)
+	}
 	if expire != 0 && e.vol < 0 {
 		e.vol = int32(len(sh.vol))
 		sh.vol = append(sh.vol, e)
@@ -150,6 +158,7 @@ func (sh *Shard) Delete(h uint64, key []byte, now int64) bool {
 func (sh *Shard) Remove(h uint64, e *Entry) { sh.unlink(h, e) }
 
 func (sh *Shard) unlink(h uint64, e *Entry) {
+	sh.preserve(e)
 	if e.vol >= 0 {
 		sh.dropVolatile(e)
 	}
@@ -169,6 +178,7 @@ func (sh *Shard) expire(h uint64, e *Entry) {
 
 // clear drops every key.
 func (sh *Shard) clear() {
+	sh.detachForCut()
 	sh.tab.clear()
 	sh.vol = nil
 	sh.keys.Store(0)

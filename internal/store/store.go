@@ -30,6 +30,11 @@ type Store struct {
 
 	expiredKeys atomic.Int64
 
+	// cut is the active consistent cut, if any (cut.go); cutEpoch numbers
+	// cuts and changes only under every shard lock.
+	cut      atomic.Pointer[Cut]
+	cutEpoch uint32
+
 	// admin serialises the operations that move or clear whole databases
 	// (SWAPDB, FLUSHALL), so they see a stable database list.
 	admin sync.Mutex

@@ -1,0 +1,174 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"cairn/internal/aof"
+	"cairn/internal/command"
+	"cairn/internal/store"
+)
+
+// This file wires the append-only file (package aof) into the server:
+// loading at start-up while INFO reports loading:1, the journal hooks,
+// the group commit before replies, rewrites, CONFIG SET and shutdown.
+
+// storeSource adapts the store to aof.Source.
+type storeSource struct{ st *store.Store }
+
+func (s storeSource) BeginCut(during func()) aof.Cut { return s.st.BeginCut(during) }
+
+var bDEL = []byte("DEL")
+
+// initPersistence creates the AOF log and installs the engine hooks. The
+// log stays off until startPersistence has loaded the data set.
+func (s *Server) initPersistence() {
+	cfg := s.cfg
+	dir := filepath.Join(cfg.Dir(), cfg.AppendDirName())
+	l := aof.New(dir, cfg.AppendFilename(), aof.ParsePolicy(cfg.AppendFsync()), s.log)
+	l.SetTimestamps(cfg.AOFTimestampEnabled())
+	s.aof = l
+	e := s.engine
+	e.Journal = l
+	s.store.OnExpire = func(db int, key []byte) { l.Append(db, bDEL, key) }
+	e.WriteDenied = l.WriteError
+	e.AOFStatus = func() command.AOFStatus {
+		st := l.Status()
+		return command.AOFStatus{
+			Enabled:                     st.On,
+			RewriteInProgress:           st.RewriteInProgress,
+			LastRewriteTimeSec:          st.LastRewriteSec,
+			CurrentRewriteTimeSec:       st.CurrentRewriteSec,
+			LastRewriteOK:               st.LastRewriteOK,
+			Rewrites:                    st.Rewrites,
+			RewritesConsecutiveFailures: st.ConsecutiveFailures,
+			LastWriteOK:                 st.LastWriteOK,
+			CurrentSize:                 st.CurrentSize,
+			BaseSize:                    st.BaseSize,
+			BufferLength:                st.BufferLength,
+			PendingFsync:                st.PendingFsync,
+			DelayedFsync:                st.DelayedFsync,
+		}
+	}
+	e.RewriteAOF = func() (string, error) {
+		if !l.On() {
+			return "", errors.New("ERR Background append only file rewriting is not possible while appendonly is off")
+		}
+		if err := l.StartRewrite(storeSource{s.store}); err != nil {
+			return "", err
+		}
+		return "Background append only file rewriting started", nil
+	}
+	cfg.OnChange("appendfsync", func(v string) error {
+		l.SetPolicy(aof.ParsePolicy(v))
+		return nil
+	})
+	cfg.OnChange("aof-timestamp-enabled", func(v string) error {
+		l.SetTimestamps(v == "yes")
+		return nil
+	})
+	cfg.OnChange("appendonly", func(v string) error {
+		if s.Loading() {
+			return errors.New("ERR cannot change appendonly while loading")
+		}
+		if v == "yes" {
+			if err := l.Enable(storeSource{s.store}); err != nil {
+				return fmt.Errorf("ERR Unable to turn on AOF. Check server logs.: %w", err)
+			}
+			return nil
+		}
+		return l.Close()
+	})
+}
+
+// startPersistence loads the AOF (when appendonly is yes) in the
+// background: until it is done, commands without the loading flag get
+// -LOADING. A damaged AOF stops the server with the loader's message.
+func (s *Server) startPersistence() {
+	if !s.cfg.AppendOnly() {
+		go s.persistenceCron()
+		return
+	}
+	s.loading.Store(true)
+	go func() {
+		err := s.loadAOF()
+		if err != nil {
+			s.log.Error("cannot load the append-only file; refusing to start", "err", err)
+			s.mu.Lock()
+			s.exitErr = err
+			s.mu.Unlock()
+			s.loading.Store(false)
+			s.beginShutdown()
+			return
+		}
+		s.loading.Store(false)
+		go s.persistenceCron()
+	}()
+}
+
+// loadAOF replays the AOF through the engine and opens it for appending.
+func (s *Server) loadAOF() error {
+	t0 := time.Now()
+	ctx := &command.Ctx{E: s.engine, S: &command.Session{Authed: true, Proto: 2}}
+	// Now stays 0 while replaying: no key counts as expired during the
+	// load (as in Redis), so a record that followed a key's SET in the
+	// original run finds the key whatever time it is now.
+	res, err := aof.Load(aof.LoadOptions{
+		Dir:            s.aof.Dir(),
+		Prefix:         s.cfg.AppendFilename(),
+		AllowTruncated: s.cfg.AOFLoadTruncated(),
+		Log:            s.log,
+		Abort:          s.isClosing,
+		Apply: func(args [][]byte) error {
+			ctx.Args = args
+			ctx.Out = ctx.Out[:0]
+			return s.engine.Replay(ctx)
+		},
+	})
+	if err != nil {
+		return err
+	}
+	if err := s.aof.Start(res); err != nil {
+		return err
+	}
+	if res.Manifest != nil {
+		s.log.Info("DB loaded from append only file", "seconds", time.Since(t0).Seconds(),
+			"records", res.Records, "truncated", res.Truncated)
+	}
+	return nil
+}
+
+// persistenceCron starts automatic rewrites once a second.
+func (s *Server) persistenceCron() {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.done:
+			return
+		case <-t.C:
+			s.aof.MaybeAutoRewrite(storeSource{s.store}, s.cfg.AutoAOFRewritePercentage(), s.cfg.AutoAOFRewriteMinSize())
+		}
+	}
+}
+
+// commitAOF runs before a connection writes its replies when its batch
+// logged something: the records are written, and with appendfsync always
+// the replies wait for the fdatasync that covers them.
+func (c *conn) commitAOF() {
+	c.ctx.Wrote = false
+	c.srv.aof.Commit()
+}
+
+// closePersistence flushes and fsyncs the AOF at shutdown.
+func (s *Server) closePersistence() {
+	if s.aof == nil {
+		return
+	}
+	if err := s.aof.Close(); err != nil && !strings.Contains(err.Error(), "not open") {
+		s.log.Error("error closing the append-only file", "err", err)
+	}
+}
