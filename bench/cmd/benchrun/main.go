@@ -1,0 +1,163 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"time"
+)
+
+// bench holds one benchmark session.
+type bench struct {
+	cairnServer string
+	redisServer string
+	tools       tools
+	work        string
+	sc          scale
+	s           *samples
+	scaling     *samples
+	loads       []load
+	memory      []memoryResult
+	aofLoad     []aofLoadResult
+	notes       []string
+}
+
+func main() {
+	binDir := flag.String("bin", "bin", "directory holding cairn-server and cairn-benchmark")
+	out := flag.String("out", "bench/results", "directory for the report, JSON and charts")
+	quick := flag.Bool("quick", false, "smaller loads (make bench-quick)")
+	redisServer := flag.String("redis-server", "redis-server", "redis-server binary")
+	redisBench := flag.String("redis-benchmark", "redis-benchmark", "redis-benchmark binary")
+	flag.Parse()
+
+	began := time.Now()
+	b := &bench{sc: fullScale, s: newSamples(), scaling: newSamples()}
+	if *quick {
+		b.sc = quickScale
+	}
+	var err error
+	if b.cairnServer, err = filepath.Abs(filepath.Join(*binDir, "cairn-server")); err != nil {
+		fail(err)
+	}
+	cb, _ := filepath.Abs(filepath.Join(*binDir, "cairn-benchmark"))
+	for _, p := range []*string{redisServer, redisBench} {
+		if *p, err = exec.LookPath(*p); err != nil {
+			fail(fmt.Errorf("benchrun: %w (apt-get install redis-server redis-tools)", err))
+		}
+	}
+	b.redisServer = *redisServer
+	b.tools = tools{redisBench: *redisBench, cairnBench: cb, timeout: 3 * time.Minute}
+	if b.work, err = os.MkdirTemp("", "cairn-bench-"); err != nil {
+		fail(err)
+	}
+	defer os.RemoveAll(b.work)
+
+	m := describeMachine(b.redisServer)
+	b.loads = loads(b.sc)
+	for _, mode := range []persistence{modeNone, modeEverysec, modeAlways} {
+		if err := b.runMode(mode); err != nil {
+			fail(err)
+		}
+	}
+	if err := b.runScaling(); err != nil {
+		fail(err)
+	}
+	if err := b.runMemory(); err != nil {
+		fail(err)
+	}
+	if err := b.runAOFLoad(); err != nil {
+		fail(err)
+	}
+	elapsed := time.Since(began)
+	if err := b.writeReports(*out, m, *quick, elapsed); err != nil {
+		fail(err)
+	}
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, err)
+	os.Exit(1)
+}
+
+func logf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, format+"\n", args...)
+}
+
+// runMode starts a fresh Cairn and Redis with one persistence setting and
+// runs that setting's loads, alternating which server goes first.
+func (b *bench) runMode(mode persistence) error {
+	var mine []load
+	for _, l := range b.loads {
+		if l.Mode == mode {
+			mine = append(mine, l)
+		}
+	}
+	if len(mine) == 0 {
+		return nil
+	}
+	cairn, _, err := start(serverSpec{kind: "cairn", bin: b.cairnServer, dir: filepath.Join(b.work, mode.ID, "cairn"), mode: mode}, 30*time.Second)
+	if err != nil {
+		return err
+	}
+	defer cairn.stop()
+	redis, _, err := start(serverSpec{kind: "redis", bin: b.redisServer, dir: filepath.Join(b.work, mode.ID, "redis"), mode: mode}, 30*time.Second)
+	if err != nil {
+		return err
+	}
+	defer redis.stop()
+	for _, l := range mine {
+		if err := b.alternate(b.s, l, [2]*server{cairn, redis}, [2]string{"cairn", "redis"}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// alternate runs load l reps times on both servers with both tools, the
+// first server of each repetition alternating.
+func (b *bench) alternate(into *samples, l load, srv [2]*server, names [2]string) error {
+	toolList := []string{toolRedisBench, toolCairnBench}
+	if l.CairnOnly {
+		toolList = []string{toolCairnBench}
+	}
+	for rep := 0; rep < b.sc.reps; rep++ {
+		order := []int{0, 1}
+		if rep%2 == 1 {
+			order = []int{1, 0}
+		}
+		for _, i := range order {
+			for _, tool := range toolList {
+				ms, err := b.tools.run(tool, srv[i], l.Args)
+				if err != nil {
+					return fmt.Errorf("%s on %s: %w", l.ID, names[i], err)
+				}
+				into.add(l.ID, tool, names[i], ms, l.Combined)
+				line := fmt.Sprintf("[%s rep %d] %-16s %-6s", l.ID, rep+1, tool, names[i])
+				for _, m := range ms {
+					line += fmt.Sprintf("  %s %.0f/s", m.Test, m.RPS)
+				}
+				logf("%s", line)
+			}
+		}
+	}
+	return nil
+}
+
+// runScaling compares Cairn with GOMAXPROCS=1 and =2, both running at
+// once so repetitions can alternate.
+func (b *bench) runScaling() error {
+	l := scalingLoad(b.sc)
+	var srv [2]*server
+	for i, procs := range []int{1, 2} {
+		s, _, err := start(serverSpec{kind: "cairn", bin: b.cairnServer, dir: filepath.Join(b.work, fmt.Sprintf("gomaxprocs%d", procs)),
+			mode: modeNone, gomaxprocs: procs}, 30*time.Second)
+		if err != nil {
+			return err
+		}
+		defer s.stop()
+		srv[i] = s
+	}
+	return b.alternate(b.scaling, l, srv, [2]string{"GOMAXPROCS=1", "GOMAXPROCS=2"})
+}
