@@ -28,6 +28,11 @@ func writeCharts(dir, base string, rec record) ([]string, error) {
 		return nil, err
 	}
 	names = append(names, tp)
+	ratio := base + "-ratio.png"
+	if err := ratioChart(filepath.Join(dir, ratio), rec); err != nil {
+		return nil, err
+	}
+	names = append(names, ratio)
 	lat := base + "-latency.png"
 	if err := latencyChart(filepath.Join(dir, lat), rec); err != nil {
 		return nil, err
@@ -41,7 +46,7 @@ type group struct {
 	values map[string]float64 // series name -> value
 }
 
-func barChart(path, title, ylabel string, groups []group, series []string, colors []color.Color, width vg.Length) error {
+func barChart(path, title, ylabel string, groups []group, series []string, colors []color.Color, width vg.Length, lines ...plot.Plotter) error {
 	p := plot.New()
 	p.Title.Text = title
 	p.Y.Label.Text = ylabel
@@ -72,6 +77,11 @@ func barChart(path, title, ylabel string, groups []group, series []string, color
 	p.X.Tick.Label.XAlign = -1
 	p.X.Tick.Label.YAlign = -0.5
 	p.Add(plotter.NewGrid())
+	p.Y.Min = 0
+	p.Y.Max *= 1.2 // room for the legend above the bars
+	for _, l := range lines {
+		p.Add(l)
+	}
 	return p.Save(width, 5*vg.Inch, path)
 }
 
@@ -119,4 +129,29 @@ func latencyChart(path string, rec record) error {
 	}
 	return barChart(path, "Latency percentiles, -c 50 -P 1, cairn-benchmark (lower is better)", "ms", groups,
 		[]string{"Cairn", "Redis"}, []color.Color{cairnDark, redisDark}, vg.Length(len(groups))*0.6*vg.Inch+2*vg.Inch)
+}
+
+// ratioChart shows Cairn / Redis per load and tool, with the parity line.
+func ratioChart(path string, rec record) error {
+	var groups []group
+	idx := map[string]int{}
+	for _, r := range rec.Rows {
+		label := r.Load + " " + r.Test
+		i, ok := idx[label]
+		if !ok {
+			i = len(groups)
+			idx[label] = i
+			groups = append(groups, group{label: label, values: map[string]float64{}})
+		}
+		groups[i].values[r.Tool] = r.Ratio
+	}
+	parity, err := plotter.NewLine(plotter.XYs{{X: -0.5, Y: 1}, {X: float64(len(groups)) - 0.5, Y: 1}})
+	if err != nil {
+		return err
+	}
+	parity.Color = color.Black
+	parity.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
+	return barChart(path, "Cairn / Redis throughput (above the dashed line: Cairn faster)", "ratio", groups,
+		[]string{toolRedisBench, toolCairnBench}, []color.Color{cairnDark, cairnLight},
+		vg.Length(len(groups))*0.7*vg.Inch+2*vg.Inch, parity)
 }

@@ -15,6 +15,7 @@ type machine struct {
 	MemTotal    string `json:"mem_total"`
 	Kernel      string `json:"kernel"`
 	LoadAvg     string `json:"loadavg_at_start"`
+	LoadAvgEnd  string `json:"loadavg_at_end"`
 	GoVersion   string `json:"go_version"`
 	RedisServer string `json:"redis_server"`
 	CairnCommit string `json:"cairn_commit"`

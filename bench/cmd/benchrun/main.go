@@ -30,7 +30,14 @@ func main() {
 	quick := flag.Bool("quick", false, "smaller loads (make bench-quick)")
 	redisServer := flag.String("redis-server", "redis-server", "redis-server binary")
 	redisBench := flag.String("redis-benchmark", "redis-benchmark", "redis-benchmark binary")
+	render := flag.String("render", "", "only redraw the report and charts from this JSON record into -out")
 	flag.Parse()
+	if *render != "" {
+		if err := rerender(*render, *out); err != nil {
+			fail(err)
+		}
+		return
+	}
 
 	began := time.Now()
 	b := &bench{sc: fullScale, s: newSamples(), scaling: newSamples()}
@@ -71,6 +78,7 @@ func main() {
 		fail(err)
 	}
 	elapsed := time.Since(began)
+	m.LoadAvgEnd = readTrim("/proc/loadavg")
 	if err := b.writeReports(*out, m, *quick, elapsed); err != nil {
 		fail(err)
 	}
@@ -122,7 +130,7 @@ func (b *bench) alternate(into *samples, l load, srv [2]*server, names [2]string
 	if l.CairnOnly {
 		toolList = []string{toolCairnBench}
 	}
-	for rep := 0; rep < b.sc.reps; rep++ {
+	for rep := 0; rep < max(b.sc.reps, l.MinReps); rep++ {
 		order := []int{0, 1}
 		if rep%2 == 1 {
 			order = []int{1, 0}

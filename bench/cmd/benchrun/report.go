@@ -159,6 +159,25 @@ func (b *bench) writeReports(dir string, m machine, quick bool, elapsed time.Dur
 	return nil
 }
 
+// rerender redraws the Markdown report and the charts of a saved record,
+// e.g. after the report format changed.
+func rerender(jsonPath, dir string) error {
+	data, err := os.ReadFile(jsonPath)
+	if err != nil {
+		return err
+	}
+	var rec record
+	if err := json.Unmarshal(data, &rec); err != nil {
+		return fmt.Errorf("benchrun: %s: %w", jsonPath, err)
+	}
+	base := strings.TrimSuffix(filepath.Base(jsonPath), ".json")
+	charts, err := writeCharts(dir, base, rec)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, base+".md"), []byte(markdown(rec, charts)), 0o644)
+}
+
 func kops(v float64) string {
 	if v <= 0 {
 		return "—"
@@ -182,8 +201,8 @@ func markdown(rec record, charts []string) string {
 	}
 	m := rec.Machine
 	p("# Cairn vs Redis — %s, %s\n\n", rec.Date, kind)
-	p("Machine: %s, %d cores (%s), %s RAM, Linux %s, load average at start %s. %s; Cairn %s built with %s. ",
-		m.Host, m.Cores, m.CPU, m.MemTotal, m.Kernel, m.LoadAvg, m.RedisServer, m.CairnCommit, m.GoVersion)
+	p("Machine: %s, %d cores (%s), %s RAM, Linux %s, load average at start %s, at end %s (other work on the machine shows here: with more than 2 runnable tasks, figures are noisy). %s; Cairn %s built with %s. ",
+		m.Host, m.Cores, m.CPU, m.MemTotal, m.Kernel, m.LoadAvg, m.LoadAvgEnd, m.RedisServer, m.CairnCommit, m.GoVersion)
 	p("Server and load generator share the cores. Each figure is the median of %d runs, servers alternating per run; ratio = Cairn / Redis measured by the same tool. Run took %.0f s.\n\n",
 		rec.Reps, rec.Seconds)
 	for _, c := range charts {
@@ -240,6 +259,7 @@ func markdown(rec record, charts []string) string {
 	for _, c := range rec.ToolChecks {
 		p("| %s | %s | %s | %s | %s | %.2f |\n", c.Load, c.Test, c.Server, kops(c.RedisBenchRPS), kops(c.CairnBenchRPS), c.CairnOverRedis)
 	}
+	p("\nA ratio at or above 1 means cairn-benchmark is not the bottleneck. It often reads higher than redis-benchmark on this 2-core machine because it costs the shared CPU less per request: redis-benchmark 7.0 re-arms its epoll write and read events for every request (strace -c: 5 epoll_ctl per GET at -P 1), cairn-benchmark makes one write and one read per batch.\n")
 	p("\nThe mixed load (ratio and zipfian keys) exists only in cairn-benchmark; every other Cairn/Redis ratio above is given by both tools.\n")
 	for _, n := range rec.Notes {
 		p("\n%s\n", n)
