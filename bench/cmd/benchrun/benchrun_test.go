@@ -1,0 +1,72 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestParseRedisCSV(t *testing.T) {
+	out := "\"test\",\"rps\",\"avg_latency_ms\",\"min_latency_ms\",\"p50_latency_ms\",\"p95_latency_ms\",\"p99_latency_ms\",\"max_latency_ms\"\n" +
+		"\"SET\",\"90909.09\",\"0.302\",\"0.104\",\"0.287\",\"0.391\",\"0.535\",\"3.223\"\n" +
+		"\"MSET (10 keys)\",\"1000.50\",\"1\",\"1\",\"2\",\"3\",\"4\",\"5\"\n"
+	ms, err := parseRedisCSV([]byte(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ms) != 2 || ms[0].Test != "SET" || ms[0].RPS != 90909.09 || ms[0].P50 != 0.287 || ms[0].P99 != 0.535 || ms[0].Max != 3.223 || ms[0].P90 != -1 {
+		t.Fatalf("got %+v", ms)
+	}
+	if ms[1].Test != "MSET (10 keys)" {
+		t.Fatalf("name with spaces: %q", ms[1].Test)
+	}
+	if _, err := parseRedisCSV([]byte("Could not connect\n")); err == nil {
+		t.Fatal("garbage accepted")
+	}
+}
+
+func TestParseCairnJSON(t *testing.T) {
+	out := `{"tool":"cairn-benchmark","results":[{"test":"GET","requests":10,"errors":2,"rps":1234.5,
+		"latency_ms":{"avg":0.5,"min":0.1,"p50":0.4,"p90":0.8,"p95":0.9,"p99":1.5,"p99_9":2.5,"max":3}}]}`
+	ms, err := parseCairnJSON([]byte(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := ms[0]
+	if m.Test != "GET" || m.RPS != 1234.5 || m.P90 != 0.8 || m.P999 != 2.5 || m.Errs != 2 {
+		t.Fatalf("got %+v", m)
+	}
+}
+
+func TestMediansRatiosAndTargets(t *testing.T) {
+	b := &bench{s: newSamples()}
+	for _, v := range [][2]float64{{100, 300}, {200, 100}, {400, 200}} { // cairn SET/GET per run
+		b.s.add("classic", toolRedisBench, "cairn", []measure{{Test: "SET", RPS: v[0], P99: 1}, {Test: "GET", RPS: v[1], P99: 1}}, true)
+		b.s.add("classic", toolRedisBench, "redis", []measure{{Test: "SET", RPS: 100, P99: 2}, {Test: "GET", RPS: 100, P99: 2}}, true)
+	}
+	rows := b.rows(b.s, loads(quickScale), "cairn", "redis")
+	byTest := map[string]row{}
+	for _, r := range rows {
+		byTest[r.Test] = r
+	}
+	if r := byTest["SET"]; r.A.RPS != 200 || r.Ratio != 2 || r.P99Ratio != 0.5 || r.TargetMet != nil {
+		t.Fatalf("SET row %+v", r)
+	}
+	// Combined per run: 2/(1/100+1/300)=150, 2/(1/200+1/100)=133.3, 2/(1/400+1/200)=266.7; median 150.
+	c := byTest[combinedTest]
+	if c.A.RPS < 149.9 || c.A.RPS > 150.1 || c.Ratio < 1.49 || c.TargetMet == nil || *c.TargetMet != (c.Ratio >= 1.5) {
+		t.Fatalf("combined row %+v", c)
+	}
+	md := markdown(record{Rows: rows, Reps: 3}, []string{"x.png"})
+	if !strings.Contains(md, "| SET+GET | redis-benchmark | 0k | 0k | **1.50** | ≥ 1.5 (") || !strings.Contains(md, "![x.png](x.png)") {
+		t.Fatalf("markdown row missing:\n%s", md)
+	}
+}
+
+func TestMedianOf(t *testing.T) {
+	if m := medianOf([]float64{3, 1, 2}); m != 2 {
+		t.Fatal(m)
+	}
+	if m := medianOf([]float64{4, 1, 2, 3}); m != 2.5 {
+		t.Fatal(m)
+	}
+}
