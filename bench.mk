@@ -15,7 +15,7 @@ bench-build:
 	$(GO) build -o $(BENCH_BIN)/cairn-benchmark ./cmd/cairn-benchmark
 	$(GO) build -o $(BENCH_BIN)/benchrun ./bench/cmd/benchrun
 
-# Full run, about 5 minutes on a 2-core machine.
+# Full run, about 6 minutes on a 2-core machine (5 runs per load).
 bench: bench-build
 	./$(BENCH_BIN)/benchrun -bin $(BENCH_BIN) -out $(BENCH_OUT)
 

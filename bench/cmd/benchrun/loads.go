@@ -28,7 +28,7 @@ type scale struct {
 }
 
 var (
-	fullScale  = scale{reps: 3, pipelined: 1_000_000, single: 200_000, always: 30_000, alwaysP16: 200_000, mixed: 1_000_000, memoryKeys: 1_000_000, aofKeys: 1_000_000}
+	fullScale  = scale{reps: 5, pipelined: 1_000_000, single: 200_000, always: 30_000, alwaysP16: 200_000, mixed: 1_000_000, memoryKeys: 1_000_000, aofKeys: 1_000_000}
 	quickScale = scale{reps: 3, pipelined: 200_000, single: 40_000, always: 6_000, alwaysP16: 50_000, mixed: 200_000, memoryKeys: 1_000_000, aofKeys: 1_000_000}
 )
 
