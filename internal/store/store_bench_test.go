@@ -1,0 +1,86 @@
+package store
+
+import "testing"
+
+// The hot path of GET and SET on an existing key must not allocate: these
+// benchmarks report allocs/op, and TestHotPathNoAllocs enforces 0.
+
+func benchStore(b testing.TB) (*DB, []byte) {
+	s := New(16)
+	db := s.DB(0)
+	k := []byte("bench:key")
+	set(db, k, []byte("some value of moderate size"), 0, 1)
+	return db, k
+}
+
+func BenchmarkShardGetExisting(b *testing.B) {
+	db, k := benchStore(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		sh, h := db.Shard(k)
+		sh.Lock()
+		if sh.Get(h, k, 2) == nil {
+			b.Fatal("missing")
+		}
+		sh.Unlock()
+	}
+}
+
+func BenchmarkShardSetOverwrite(b *testing.B) {
+	db, k := benchStore(b)
+	vals := [][]byte{[]byte("another value of the same size"), []byte("some value of moderate size")}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		sh, h := db.Shard(k)
+		sh.Lock()
+		sh.Set(h, k, vals[i&1], 0, 2)
+		sh.Unlock()
+		i++
+	}
+}
+
+func BenchmarkShardGetParallel(b *testing.B) {
+	s := New(1)
+	db := s.DB(0)
+	keys := make([][]byte, 1024)
+	for i := range keys {
+		keys[i] = key(i)
+		set(db, keys[i], []byte("v"), 0, 1)
+	}
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		i := 0
+		for pb.Next() {
+			k := keys[i&1023]
+			sh, h := db.Shard(k)
+			sh.Lock()
+			sh.Get(h, k, 2)
+			sh.Unlock()
+			i++
+		}
+	})
+}
+
+// TestHotPathNoAllocs: GET and overwriting SET of an existing key
+// allocate nothing.
+func TestHotPathNoAllocs(t *testing.T) {
+	db, k := benchStore(t)
+	v := []byte("another value of the same size")
+	if a := testing.AllocsPerRun(1000, func() {
+		sh, h := db.Shard(k)
+		sh.Lock()
+		sh.Get(h, k, 2)
+		sh.Unlock()
+	}); a != 0 {
+		t.Errorf("Get allocates %.1f per call", a)
+	}
+	if a := testing.AllocsPerRun(1000, func() {
+		sh, h := db.Shard(k)
+		sh.Lock()
+		sh.Set(h, k, v, 0, 2)
+		sh.Unlock()
+	}); a != 0 {
+		t.Errorf("Set overwrite allocates %.1f per call", a)
+	}
+}
