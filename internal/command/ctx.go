@@ -21,6 +21,8 @@ type Ctx struct {
 	failed bool // the handler replied with an error
 
 	scratch [][]byte // reusable argument list for propagated records
+	// journalArgs is Propagate's reusable copy of a record's arguments.
+	journalArgs [][]byte
 
 	// Wrote is set when a command logged a record; the server makes the
 	// batch durable (appendfsync) before writing replies, then clears it.
@@ -142,7 +144,14 @@ type Journal interface {
 // with the affected shards locked.
 func (c *Ctx) Propagate(db int, args ...[]byte) {
 	if j := c.E.Journal; j != nil {
-		j.Append(db, args...)
+		// Hand the journal a copy in a list the Ctx reuses: passing args
+		// itself through the interface call makes every caller's
+		// variadic list escape, one allocation per write command even
+		// with persistence off (found by TestExecHotPathNoAllocs).
+		rec := append(c.journalArgs[:0], args...)
+		j.Append(db, rec...)
+		clear(rec) // don't pin the request buffer or values
+		c.journalArgs = rec[:0]
 		c.Wrote = true
 	}
 	c.E.stats.dirty.Add(1)
