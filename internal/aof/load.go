@@ -47,7 +47,7 @@ type LoadResult struct {
 	Truncated bool // a torn tail was cut off the last file
 }
 
-// errRDBBase marks a base file written in RDB format.
+// rdbRefusal is the error for a base file written in RDB format.
 func rdbRefusal(path string) error {
 	return fmt.Errorf("aof: base file %s is in RDB format (aof-use-rdb-preamble yes); Cairn reads only AOF-format bases: rewrite it with redis-server using aof-use-rdb-preamble no", path)
 }
@@ -85,7 +85,7 @@ func Load(opts LoadOptions) (*LoadResult, error) {
 		}
 		t0 := time.Now()
 		log.Info("loading AOF file", "file", fi.Name, "size", st.Size())
-		n, good, err := loadFile(path, fi.Type == TypeBase, st.Size(), opts, log)
+		n, good, err := loadFile(path, st.Size(), opts, log)
 		res.Records += n
 		if errors.Is(err, errTruncated) {
 			if !last {
@@ -129,7 +129,7 @@ func aofFilesIn(dir string) []string {
 // loadFile replays one file. It returns the number of records, the
 // offset after the last good record, and errTruncated (wrapped in nothing)
 // for a torn tail.
-func loadFile(path string, base bool, size int64, opts LoadOptions, log *slog.Logger) (int64, int64, error) {
+func loadFile(path string, size int64, opts LoadOptions, log *slog.Logger) (int64, int64, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return 0, 0, fmt.Errorf("aof: open %s: %w", path, err)
@@ -139,7 +139,6 @@ func loadFile(path string, base bool, size int64, opts LoadOptions, log *slog.Lo
 	if head, _ := r.br.Peek(5); string(head) == "REDIS" {
 		return 0, 0, rdbRefusal(path)
 	}
-	_ = base
 	var (
 		args    [][]byte
 		arena   []byte

@@ -22,14 +22,6 @@ func appendBulk(b, a []byte) []byte {
 	return append(b, '\r', '\n')
 }
 
-func appendBulkString(b []byte, s string) []byte {
-	b = append(b, '$')
-	b = strconv.AppendInt(b, int64(len(s)), 10)
-	b = append(b, '\r', '\n')
-	b = append(b, s...)
-	return append(b, '\r', '\n')
-}
-
 // AppendSelect appends SELECT db.
 func AppendSelect(b []byte, db int) []byte {
 	var num [20]byte
