@@ -60,6 +60,7 @@ func (c *conn) interrupt() { c.nc.SetReadDeadline(time.Unix(1, 0)) }
 func (c *conn) serve() {
 	defer func() {
 		c.srv.engine.CloseSession(c.sess)
+		c.lingerIfShuttingDown()
 		c.nc.Close()
 		c.srv.forget(c)
 	}()
@@ -76,6 +77,28 @@ func (c *conn) serve() {
 			go c.feedMonitor(m)
 		}
 	}
+}
+
+// shutdownLinger bounds how long a connection closed by shutdown waits
+// for its client to read the last replies.
+const shutdownLinger = 250 * time.Millisecond
+
+// lingerIfShuttingDown closes a connection gracefully when the server
+// stops: closing a socket that still has unread input makes the kernel
+// send a reset and throw away replies not yet delivered, so the replies
+// of the commands that did run could be lost. Instead send FIN after the
+// replies and discard input until the client closes or shutdownLinger
+// passes.
+func (c *conn) lingerIfShuttingDown() {
+	tc, ok := c.nc.(*net.TCPConn)
+	if !ok || !c.srv.isClosing() {
+		return
+	}
+	if tc.CloseWrite() != nil {
+		return
+	}
+	tc.SetReadDeadline(time.Now().Add(shutdownLinger))
+	io.Copy(io.Discard, tc)
 }
 
 // readMore reads at least one byte into the buffer, growing or compacting
@@ -101,6 +124,15 @@ func (c *conn) readMore() bool {
 	}
 	if t := cfg.Timeout(); t > 0 && c.sess.Monitor == nil {
 		c.nc.SetReadDeadline(time.Now().Add(t))
+		// The new deadline may have replaced the one Serve set to wake
+		// this loop for shutdown; done is closed before that wake-up, so
+		// checking it here never misses one (a busy client would
+		// otherwise hold up shutdown for the whole timeout).
+		select {
+		case <-c.srv.done:
+			return false
+		default:
+		}
 	}
 	n, err := c.nc.Read(c.buf[len(c.buf):cap(c.buf)])
 	c.buf = c.buf[:len(c.buf)+n]
