@@ -74,14 +74,17 @@ func TestPipelineSplitWrites(t *testing.T) {
 			req = testutil.AppendCommand(req, []byte("STRLEN"), []byte(key))
 			want = fmt.Appendf(want, ":%d\r\n", len(val))
 		}
+		sent := make(chan struct{})
+		cuts := rand.New(rand.NewPCG(uint64(round), 3)) // the sender's own
 		go func() {
+			defer close(sent)
 			for len(req) > 0 {
-				k := min(len(req), 1+rng.IntN(4096))
+				k := min(len(req), 1+cuts.IntN(4096))
 				if err := c.TrySend(req[:k]); err != nil {
 					return
 				}
 				req = req[k:]
-				if rng.IntN(8) == 0 {
+				if cuts.IntN(8) == 0 {
 					time.Sleep(time.Millisecond)
 				}
 			}
@@ -93,6 +96,7 @@ func TestPipelineSplitWrites(t *testing.T) {
 		if !bytes.Equal(got, want) {
 			t.Fatalf("round %d: replies differ at byte %d", round, firstDiff(got, want))
 		}
+		<-sent
 		c.Close()
 	}
 }
