@@ -14,8 +14,16 @@ import (
 func TestMaxClients(t *testing.T) {
 	t.Parallel()
 	p := testutil.StartCairn(t, "--maxclients", "3")
-	var conns []*testutil.RawConn
-	for i := 0; i < 3; i++ {
+	// The start-up probe's connection may not be reaped yet: wait until
+	// this client is the only one.
+	first := testutil.Dial(t, p.Addr())
+	if !waitFor(5*time.Second, func() bool {
+		return strings.Contains(string(first.Do("INFO", "clients")), "connected_clients:1\r\n")
+	}) {
+		t.Fatal("connected_clients never dropped to 1")
+	}
+	conns := []*testutil.RawConn{first}
+	for i := 1; i < 3; i++ {
 		c := testutil.Dial(t, p.Addr())
 		if got := string(c.Do("PING")); got != "+PONG\r\n" {
 			t.Fatalf("client %d: %q", i, got)
