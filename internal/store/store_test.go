@@ -209,7 +209,11 @@ func TestLockSetNoAllocs(t *testing.T) {
 		sh, _ := s.DB(1).Shard(keys[0])
 		ls.Add(sh)
 		ls.Lock()
+		held := len(ls.held) // something to do while locked
 		ls.Unlock()
+		if held == 0 {
+			panic("nothing locked")
+		}
 	})
 	if allocs != 0 {
 		t.Fatalf("LockSet allocates %.1f per use", allocs)

@@ -125,7 +125,7 @@ func smokeStrings(t *testing.T, ctx context.Context, c *redis.Client) {
 	if err != nil || ttl <= 50*time.Second || ttl > time.Minute {
 		t.Errorf("TTL after KEEPTTL = %v, %v", ttl, err)
 	}
-	must(t, c.SetEx(ctx, "ex", "1", 10*time.Second).Err())
+	must(t, c.Do(ctx, "SETEX", "ex", 10, "1").Err()) // SETEX itself, not SET EX
 	must(t, c.Do(ctx, "PSETEX", "px", 10000, "1").Err())
 	pt, err := c.PTTL(ctx, "px").Result()
 	if err != nil || pt <= 9*time.Second || pt > 10*time.Second {
@@ -137,7 +137,7 @@ func smokeStrings(t *testing.T, ctx context.Context, c *redis.Client) {
 	eq(t, "MGET", mg, err, []any{"a", nil, "b"})
 	ok, err = c.MSetNX(ctx, "m1", "z", "m3", "c").Result()
 	eq(t, "MSETNX", ok, err, false)
-	gs, err := c.GetSet(ctx, "m1", "a2").Result()
+	gs, err := c.Do(ctx, "GETSET", "m1", "a2").Text()
 	eq(t, "GETSET", gs, err, "a")
 	gd, err := c.GetDel(ctx, "m2").Result()
 	eq(t, "GETDEL", gd, err, "b")
