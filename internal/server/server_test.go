@@ -26,6 +26,13 @@ type inProcess struct {
 
 func startInProcess(t *testing.T, args ...string) *inProcess {
 	t.Helper()
+	return startInProcessHook(t, nil, args...)
+}
+
+// startInProcessHook calls beforeServe (if not nil) between Listen and
+// Serve.
+func startInProcessHook(t *testing.T, beforeServe func(*Server), args ...string) *inProcess {
+	t.Helper()
 	argv := append([]string{"--port", "0", "--bind", "127.0.0.1", "--dir", t.TempDir(), "--appendonly", "no"}, args...)
 	cfg, err := config.Load(argv)
 	if err != nil {
@@ -38,6 +45,9 @@ func startInProcess(t *testing.T, args ...string) *inProcess {
 	}
 	if err := s.Listen(); err != nil {
 		t.Fatal(err)
+	}
+	if beforeServe != nil {
+		beforeServe(s)
 	}
 	p := &inProcess{srv: s, addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(s.Port())), served: make(chan error, 1)}
 	go func() { p.served <- s.Serve() }()
