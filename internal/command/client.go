@@ -19,7 +19,7 @@ func init() {
 	register("client|no-evict", cmdClientNoEvict)
 	register("client|reply", cmdClientReply)
 	register("client|help", func(c *Ctx) {
-		c.help("CLIENT", []string{
+		replyHelpLines(c, "CLIENT",
 			"GETNAME",
 			"    The name of this connection, or nil.",
 			"ID",
@@ -42,7 +42,7 @@ func init() {
 			"    Record the client library's name or version.",
 			"SETNAME <name>",
 			"    Name this connection.",
-		})
+		)
 	})
 }
 

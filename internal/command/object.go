@@ -13,7 +13,7 @@ func init() {
 	register("object|idletime", func(c *Ctx) { objectInspect(c, objIdle) })
 	register("object|freq", func(c *Ctx) { objectInspect(c, objFreq) })
 	register("object|help", func(c *Ctx) {
-		c.help("OBJECT", []string{
+		replyHelpLines(c, "OBJECT",
 			"ENCODING <key>",
 			"    Name the internal representation Redis would pick for the value",
 			"    stored at <key>.",
@@ -26,7 +26,7 @@ func init() {
 			"REFCOUNT <key>",
 			"    Report how many references point at the value stored at",
 			"    <key>.",
-		})
+		)
 	})
 }
 
@@ -101,16 +101,4 @@ func encodingName(e *store.Entry) string {
 		return "embstr"
 	}
 	return "raw"
-}
-
-// help replies with a HELP text in Redis's shape: a header line, the
-// given lines, and the closing HELP entry, all as status replies.
-func (c *Ctx) help(name string, lines []string) {
-	c.Array(len(lines) + 3)
-	c.Simple(name + " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:")
-	for _, l := range lines {
-		c.Simple(l)
-	}
-	c.Simple("HELP")
-	c.Simple("    Print this help.")
 }

@@ -130,3 +130,18 @@ func splitInline(line []byte, args [][]byte) ([][]byte, bool) {
 		args = append(args, line[start:w:w])
 	}
 }
+
+// SplitArgs splits line with the quoting rules Redis shares between inline
+// requests, redis.conf lines and redis-cli input, and returns copies of
+// the arguments; ok is false when the quotes do not balance. A blank line
+// gives no arguments.
+func SplitArgs(line string) (args []string, ok bool) {
+	parts, ok := splitInline([]byte(line), nil)
+	if !ok {
+		return nil, false
+	}
+	for _, p := range parts {
+		args = append(args, string(p))
+	}
+	return args, true
+}
