@@ -300,32 +300,5 @@ func appendJSONString(b []byte, s []byte, quoted bool) []byte {
 
 const hexDigits = "0123456789abcdef"
 
-// appendRepr quotes s as redis-cli shows strings on a terminal: printable
-// ASCII as is, common control characters as \n \r \t \a \b, other bytes
-// as \xHH, backslash and double quote escaped.
-func appendRepr(b []byte, s []byte) []byte {
-	b = append(b, '"')
-	for _, c := range s {
-		switch c {
-		case '\\', '"':
-			b = append(b, '\\', c)
-		case '\n':
-			b = append(b, '\\', 'n')
-		case '\r':
-			b = append(b, '\\', 'r')
-		case '\t':
-			b = append(b, '\\', 't')
-		case '\a':
-			b = append(b, '\\', 'a')
-		case '\b':
-			b = append(b, '\\', 'b')
-		default:
-			if c >= 0x20 && c <= 0x7e {
-				b = append(b, c)
-			} else {
-				b = append(b, '\\', 'x', hexDigits[c>>4], hexDigits[c&15])
-			}
-		}
-	}
-	return append(b, '"')
-}
+// appendRepr quotes s as redis-cli shows strings on a terminal.
+func appendRepr(b []byte, s []byte) []byte { return resp.AppendQuoted(b, s) }

@@ -3,6 +3,8 @@ package command
 import (
 	"strconv"
 	"sync"
+
+	"cairn/internal/resp"
 )
 
 // Monitor is the feed of a client that ran MONITOR. Lines are queued
@@ -114,7 +116,7 @@ func (e *Engine) feedMonitors(c *Ctx) {
 	line = append(line, ']')
 	for _, a := range c.Args {
 		line = append(line, ' ')
-		line = appendRepr(line, a)
+		line = resp.AppendQuoted(line, a)
 	}
 	line = append(line, "\r\n"...)
 	monitorsMu.Lock()
@@ -125,34 +127,4 @@ func (e *Engine) feedMonitors(c *Ctx) {
 			m.push(line)
 		}
 	}
-}
-
-// appendRepr quotes b the way Redis prints binary-safe strings: printable
-// bytes as is, the usual escapes, others as \xHH.
-func appendRepr(dst, b []byte) []byte {
-	const hex = "0123456789abcdef"
-	dst = append(dst, '"')
-	for _, ch := range b {
-		switch ch {
-		case '\\', '"':
-			dst = append(dst, '\\', ch)
-		case '\n':
-			dst = append(dst, '\\', 'n')
-		case '\r':
-			dst = append(dst, '\\', 'r')
-		case '\t':
-			dst = append(dst, '\\', 't')
-		case '\a':
-			dst = append(dst, '\\', 'a')
-		case '\b':
-			dst = append(dst, '\\', 'b')
-		default:
-			if ch >= 0x20 && ch < 0x7f {
-				dst = append(dst, ch)
-			} else {
-				dst = append(dst, '\\', 'x', hex[ch>>4], hex[ch&15])
-			}
-		}
-	}
-	return append(dst, '"')
 }
