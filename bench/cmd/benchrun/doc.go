@@ -24,8 +24,17 @@
 //   - AOF load time: load N keys with appendonly yes, stop the server with
 //     SIGTERM, restart it on the same directory and time from exec until
 //     it answers PING with +PONG; DBSIZE shows what was really restored.
+//   - AOF rewrite: load N keys with appendonly yes, send BGREWRITEAOF and
+//     time until INFO persistence shows the rewrite finished with status
+//     ok (aof_rewrites grew, nothing in progress or scheduled). RSS is
+//     sampled every 10 ms as the server's VmRSS plus that of its children
+//     (Redis forks one), and the peak and its rise over the pre-rewrite
+//     RSS are reported.
 //   - Scaling: the same pipelined load against Cairn with GOMAXPROCS=1
 //     and GOMAXPROCS=2. The load generator shares the machine's cores.
+//
+// -only runs some parts (e.g. -only rewrite) and writes a "-partial"
+// report that leaves latest.md alone.
 //
 // Nothing here asserts a threshold: the targets of the performance issue
 // are printed next to the figures, to be read.

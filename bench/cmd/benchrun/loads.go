@@ -17,19 +17,20 @@ type load struct {
 
 // scale says how big each load is; quick runs use smaller ones.
 type scale struct {
-	reps       int
-	pipelined  int // -n for -P 16 loads
-	single     int // -n for -P 1 loads
-	always     int // -n for -P 1 with appendfsync always
-	alwaysP16  int
-	mixed      int
-	memoryKeys int
-	aofKeys    int
+	reps        int
+	pipelined   int // -n for -P 16 loads
+	single      int // -n for -P 1 loads
+	always      int // -n for -P 1 with appendfsync always
+	alwaysP16   int
+	mixed       int
+	memoryKeys  int
+	aofKeys     int
+	rewriteKeys int
 }
 
 var (
-	fullScale  = scale{reps: 5, pipelined: 1_000_000, single: 200_000, always: 30_000, alwaysP16: 200_000, mixed: 1_000_000, memoryKeys: 1_000_000, aofKeys: 1_000_000}
-	quickScale = scale{reps: 3, pipelined: 200_000, single: 40_000, always: 6_000, alwaysP16: 50_000, mixed: 200_000, memoryKeys: 1_000_000, aofKeys: 1_000_000}
+	fullScale  = scale{reps: 5, pipelined: 1_000_000, single: 200_000, always: 30_000, alwaysP16: 200_000, mixed: 1_000_000, memoryKeys: 1_000_000, aofKeys: 1_000_000, rewriteKeys: 1_000_000}
+	quickScale = scale{reps: 3, pipelined: 200_000, single: 40_000, always: 6_000, alwaysP16: 50_000, mixed: 200_000, memoryKeys: 1_000_000, aofKeys: 1_000_000, rewriteKeys: 200_000}
 )
 
 func n(v int) string { return strconv.Itoa(v) }

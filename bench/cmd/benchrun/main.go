@@ -6,6 +6,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -21,6 +23,7 @@ type bench struct {
 	loads       []load
 	memory      []memoryResult
 	aofLoad     []aofLoadResult
+	rewrite     []rewriteResult
 	notes       []string
 }
 
@@ -30,6 +33,7 @@ func main() {
 	quick := flag.Bool("quick", false, "smaller loads (make bench-quick)")
 	redisServer := flag.String("redis-server", "redis-server", "redis-server binary")
 	redisBench := flag.String("redis-benchmark", "redis-benchmark", "redis-benchmark binary")
+	only := flag.String("only", "", "comma-separated parts to run (throughput, scaling, memory, aofload, rewrite); empty runs all")
 	render := flag.String("render", "", "only redraw the report and charts from this JSON record into -out")
 	flag.Parse()
 	if *render != "" {
@@ -61,27 +65,58 @@ func main() {
 	}
 	defer os.RemoveAll(b.work)
 
+	parts, err := selectParts(*only)
+	if err != nil {
+		fail(err)
+	}
 	m := describeMachine(b.redisServer)
 	b.loads = loads(b.sc)
-	for _, mode := range []persistence{modeNone, modeEverysec, modeAlways} {
-		if err := b.runMode(mode); err != nil {
+	if parts["throughput"] {
+		for _, mode := range []persistence{modeNone, modeEverysec, modeAlways} {
+			if err := b.runMode(mode); err != nil {
+				fail(err)
+			}
+		}
+	}
+	steps := []struct {
+		part string
+		run  func() error
+	}{{"scaling", b.runScaling}, {"memory", b.runMemory}, {"aofload", b.runAOFLoad}, {"rewrite", b.runRewrite}}
+	for _, st := range steps {
+		if !parts[st.part] {
+			continue
+		}
+		if err := st.run(); err != nil {
 			fail(err)
 		}
 	}
-	if err := b.runScaling(); err != nil {
-		fail(err)
-	}
-	if err := b.runMemory(); err != nil {
-		fail(err)
-	}
-	if err := b.runAOFLoad(); err != nil {
-		fail(err)
-	}
 	elapsed := time.Since(began)
 	m.LoadAvgEnd = readTrim("/proc/loadavg")
-	if err := b.writeReports(*out, m, *quick, elapsed); err != nil {
+	if err := b.writeReports(*out, m, *quick, *only != "", elapsed); err != nil {
 		fail(err)
 	}
+}
+
+// partNames are the parts of a run, in the order they run.
+var partNames = []string{"throughput", "scaling", "memory", "aofload", "rewrite"}
+
+// selectParts parses -only; an empty list selects every part.
+func selectParts(only string) (map[string]bool, error) {
+	parts := map[string]bool{}
+	if strings.TrimSpace(only) == "" {
+		for _, p := range partNames {
+			parts[p] = true
+		}
+		return parts, nil
+	}
+	for _, p := range strings.Split(only, ",") {
+		p = strings.TrimSpace(p)
+		if !slices.Contains(partNames, p) {
+			return nil, fmt.Errorf("benchrun: -only: unknown part %q (want %s)", p, strings.Join(partNames, ", "))
+		}
+		parts[p] = true
+	}
+	return parts, nil
 }
 
 func fail(err error) {

@@ -109,10 +109,11 @@ type record struct {
 	Scaling    []row           `json:"scaling"`
 	Memory     []memoryResult  `json:"memory"`
 	AOFLoad    []aofLoadResult `json:"aof_load"`
+	Rewrite    []rewriteResult `json:"rewrite,omitempty"`
 	Notes      []string        `json:"notes"`
 }
 
-func (b *bench) writeReports(dir string, m machine, quick bool, elapsed time.Duration) error {
+func (b *bench) writeReports(dir string, m machine, quick, partial bool, elapsed time.Duration) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -121,18 +122,23 @@ func (b *bench) writeReports(dir string, m machine, quick bool, elapsed time.Dur
 	if quick {
 		base += "-quick"
 	}
+	if partial {
+		base += "-partial" // a -only run must not replace latest.md
+	}
 	sl := scalingLoad(b.sc)
 	rec := record{Date: now.Format(time.RFC3339), Quick: quick, Reps: b.sc.reps, Seconds: elapsed.Seconds(), Machine: m,
 		Loads: b.loads, Rows: b.rows(b.s, b.loads, "cairn", "redis"), ToolChecks: b.toolChecks(),
 		Scaling: b.rows(b.scaling, []load{sl}, "GOMAXPROCS=2", "GOMAXPROCS=1"),
-		Memory:  b.memory, AOFLoad: b.aofLoad, Notes: b.notes}
+		Memory:  b.memory, AOFLoad: b.aofLoad, Rewrite: b.rewrite, Notes: b.notes}
 	js, err := json.MarshalIndent(rec, "", "  ")
 	if err != nil {
 		return err
 	}
-	charts, err := writeCharts(dir, base, rec)
-	if err != nil {
-		return err
+	var charts []string
+	if len(rec.Rows) > 0 {
+		if charts, err = writeCharts(dir, base, rec); err != nil {
+			return err
+		}
 	}
 	md := markdown(rec, charts)
 	files := map[string][]byte{base + ".json": js, base + ".md": []byte(md)}
@@ -140,6 +146,10 @@ func (b *bench) writeReports(dir string, m machine, quick bool, elapsed time.Dur
 		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
 			return err
 		}
+	}
+	if partial {
+		logf("wrote %s/%s.{md,json} in %s", dir, base, elapsed.Round(time.Second))
+		return nil
 	}
 	// latest.md and the latest-* charts are what README links to.
 	if err := os.WriteFile(filepath.Join(dir, "latest.md"), []byte(md), 0o644); err != nil {
@@ -171,9 +181,11 @@ func rerender(jsonPath, dir string) error {
 		return fmt.Errorf("benchrun: %s: %w", jsonPath, err)
 	}
 	base := strings.TrimSuffix(filepath.Base(jsonPath), ".json")
-	charts, err := writeCharts(dir, base, rec)
-	if err != nil {
-		return err
+	var charts []string
+	if len(rec.Rows) > 0 {
+		if charts, err = writeCharts(dir, base, rec); err != nil {
+			return err
+		}
 	}
 	return os.WriteFile(filepath.Join(dir, base+".md"), []byte(markdown(rec, charts)), 0o644)
 }
@@ -249,6 +261,7 @@ func markdown(rec record, charts []string) string {
 		}
 		p("| %s | %d | %d%s | %d | %.2f |\n", r.Server, r.KeysWritten, r.KeysLoaded, note, r.AOFBytes, r.Seconds)
 	}
+	rewriteSection(p, rec.Rewrite)
 	p("\n## Scaling: Cairn with GOMAXPROCS=2 vs 1\n\n")
 	p("| load | test | tool | GOMAXPROCS=2 ops/s | GOMAXPROCS=1 ops/s | ratio |\n|---|---|---|---:|---:|---:|\n")
 	for _, r := range rec.Scaling {
@@ -265,4 +278,29 @@ func markdown(rec record, charts []string) string {
 		p("\n%s\n", n)
 	}
 	return w.String()
+}
+
+// rewriteSection prints the BGREWRITEAOF table and the Cairn / Redis
+// ratios of time and peak memory.
+func rewriteSection(p func(string, ...any), rs []rewriteResult) {
+	if len(rs) == 0 {
+		return
+	}
+	p("\n## AOF rewrite (appendonly yes, N distinct 16-byte keys and values, then BGREWRITEAOF)\n\n")
+	p("| server | keys | seconds until done | RSS before | peak RSS during rewrite | increase | samples | AOF bytes after |\n|---|---:|---:|---:|---:|---:|---:|---:|\n")
+	byServer := map[string]rewriteResult{}
+	for _, r := range rs {
+		byServer[r.Server] = r
+		p("| %s | %d | %.2f | %d kB | %d kB | %d kB | %d | %d |\n", r.Server, r.Keys, r.Seconds, r.BeforeKB, r.PeakKB, r.IncreaseKB, r.Samples, r.AOFBytes)
+	}
+	c, okc := byServer["cairn"]
+	r, okr := byServer["redis"]
+	if okc && okr && r.Seconds > 0 && r.PeakKB > 0 {
+		p("\nRatio Cairn / Redis: time **%.2f**, peak RSS **%.2f**", c.Seconds/r.Seconds, float64(c.PeakKB)/float64(r.PeakKB))
+		if r.IncreaseKB > 0 {
+			p(", RSS increase **%.2f**", float64(c.IncreaseKB)/float64(r.IncreaseKB))
+		}
+		p(" (lower is better).\n")
+	}
+	p("\nTime runs from sending BGREWRITEAOF until INFO persistence shows aof_rewrite_in_progress:0, aof_last_bgrewrite_status:ok and a higher aof_rewrites count. RSS is sampled every 10 ms: Cairn's VmRSS; for Redis the parent's VmRSS plus its forked child's. Pages the child still shares copy-on-write with the parent count in both, so Redis's peak is an upper bound on the memory the machine really used.\n")
 }
