@@ -10,6 +10,8 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime"
+	"runtime/pprof"
 	"syscall"
 
 	"cairn/internal/command"
@@ -38,6 +40,12 @@ func run(args []string) int {
 		return 1
 	}
 	defer closeLog()
+	if stop, err := startProfiles(); err != nil {
+		log.Error("cannot start profiling", "err", err)
+		return 1
+	} else {
+		defer stop()
+	}
 
 	srv, err := server.New(cfg, log)
 	if err != nil {
@@ -65,6 +73,44 @@ func run(args []string) int {
 	}
 	log.Info("Cairn is now ready to exit, bye bye...")
 	return 0
+}
+
+// startProfiles starts the opt-in profiles named by the environment, for
+// profiling the server under real load (issue 6):
+//
+//	CAIRN_CPUPROFILE=path  CPU profile from start to shutdown
+//	CAIRN_MEMPROFILE=path  allocation profile (every allocation sampled)
+//	                       written at shutdown
+//
+// Both are written when the server stops (SHUTDOWN, SIGTERM, SIGINT).
+// Read them with `go tool pprof -top cairn-server path`.
+func startProfiles() (stop func(), err error) {
+	cpuPath, memPath := os.Getenv("CAIRN_CPUPROFILE"), os.Getenv("CAIRN_MEMPROFILE")
+	var cpu *os.File
+	if cpuPath != "" {
+		if cpu, err = os.Create(cpuPath); err != nil {
+			return nil, fmt.Errorf("cpu profile: %w", err)
+		}
+		if err = pprof.StartCPUProfile(cpu); err != nil {
+			cpu.Close()
+			return nil, fmt.Errorf("cpu profile: %w", err)
+		}
+	}
+	if memPath != "" {
+		runtime.MemProfileRate = 1
+	}
+	return func() {
+		if cpu != nil {
+			pprof.StopCPUProfile()
+			cpu.Close()
+		}
+		if memPath != "" {
+			if f, err := os.Create(memPath); err == nil {
+				pprof.Lookup("allocs").WriteTo(f, 0)
+				f.Close()
+			}
+		}
+	}, nil
 }
 
 // newLogger builds the structured logger from loglevel and logfile.
