@@ -1,6 +1,8 @@
 package command
 
 import (
+	"time"
+
 	"cairn/internal/resp"
 	"cairn/internal/store"
 )
@@ -20,6 +22,18 @@ type Ctx struct {
 	lower  [maxNameLen]byte
 	failed bool // the handler replied with an error
 
+	// lastName caches the previous request's command lookup (dispatch.go).
+	lastName struct {
+		lower [maxNameLen]byte
+		n     uint8
+		cmd   *Command
+	}
+	// batching is set between BeginBatch and EndBatch; mark is then the
+	// monotonic time (Engine.monoNow) the previous command ended, or the
+	// batch began, so that Exec reads the clock once per command.
+	batching bool
+	mark     int64
+
 	scratch [][]byte // reusable argument list for propagated records
 	// journalArgs is Propagate's reusable copy of a record's arguments.
 	journalArgs [][]byte
@@ -32,6 +46,19 @@ type Ctx struct {
 // maxNameLen bounds command names looked up case-insensitively on the
 // stack; no Redis command name is longer.
 const maxNameLen = 32
+
+// BeginBatch starts a batch of requests read in one wake-up: it sets Now
+// and the start of the first command's time with one clock read.
+func (c *Ctx) BeginBatch() {
+	now := time.Now()
+	c.Now = now.UnixMilli()
+	c.mark = int64(now.Sub(c.E.monoBase))
+	c.batching = true
+}
+
+// EndBatch ends the batch BeginBatch started; Exec outside a batch reads
+// the clock before and after the command.
+func (c *Ctx) EndBatch() { c.batching = false }
 
 // DB returns the session's selected database.
 func (c *Ctx) DB() *store.DB { return c.E.Store.DB(c.S.DB) }

@@ -162,7 +162,8 @@ func (s *Server) isClosing() bool {
 func (c *conn) execBuffered() (closeAfter bool) {
 	cfg := c.srv.cfg
 	c.parser.MaxBulkLen = cfg.ProtoMaxBulkLen()
-	c.ctx.Now = time.Now().UnixMilli()
+	c.ctx.BeginBatch()
+	defer c.ctx.EndBatch()
 	executed := false
 	for c.start < len(c.buf) {
 		c.parser.Unauthenticated = !c.sess.Authed
