@@ -20,7 +20,10 @@
 // a single RecordValues call. Nothing on that loop allocates.
 //
 // --threads sets GOMAXPROCS (default 1), so by default the tool uses one
-// core as redis-benchmark does.
+// core as redis-benchmark does. --cpuprofile writes a pprof CPU profile
+// of the run, to check what the tool itself costs (at -c 10 -P 100 SET
+// against redis-server it used about 0.17 of a core while the server was
+// saturated: the kernel's write and read, then request assembly).
 //
 // # Latency
 //

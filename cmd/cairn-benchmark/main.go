@@ -29,6 +29,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	runtime.GOMAXPROCS(o.threads)
+	if o.cpuProfile != "" {
+		stop, err := startCPUProfile(o.cpuProfile)
+		if err != nil {
+			fmt.Fprintf(stderr, "cairn-benchmark: %v\n", err)
+			return 1
+		}
+		defer stop()
+	}
 	f, ok := stdout.(*os.File)
 	o.progress = ok && isTerminal(f) && !o.json && !o.csv
 

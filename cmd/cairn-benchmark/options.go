@@ -13,32 +13,33 @@ import (
 
 // options are the parsed command line.
 type options struct {
-	host      string
-	port      int
-	password  string
-	user      string
-	dbnum     int
-	clients   int
-	requests  int64
-	dataSize  string
-	dataMin   int
-	dataMax   int
-	keyspace  uint64
-	pipeline  int
-	tests     string
-	quiet     bool
-	loop      bool
-	csv       bool
-	json      bool
-	threads   int
-	precision int
-	duration  time.Duration
-	ratio     string
-	dist      string
-	seed      uint64
-	keepAlive int
-	command   []string // a request given after the options, as in redis-benchmark
-	progress  bool
+	host       string
+	port       int
+	password   string
+	user       string
+	dbnum      int
+	clients    int
+	requests   int64
+	dataSize   string
+	dataMin    int
+	dataMax    int
+	keyspace   uint64
+	pipeline   int
+	tests      string
+	quiet      bool
+	loop       bool
+	csv        bool
+	json       bool
+	threads    int
+	precision  int
+	duration   time.Duration
+	ratio      string
+	dist       string
+	seed       uint64
+	keepAlive  int
+	command    []string // a request given after the options, as in redis-benchmark
+	progress   bool
+	cpuProfile string // write a pprof CPU profile of the whole run here
 }
 
 func parseOptions(args []string, out io.Writer) (*options, error) {
@@ -67,6 +68,7 @@ func parseOptions(args []string, out io.Writer) (*options, error) {
 	fs.StringVar(&o.dist, "dist", distUniform, "key distribution with -r: uniform, zipfian or sequential")
 	fs.Uint64Var(&o.seed, "seed", 0, "random seed (0 = from the clock)")
 	fs.IntVar(&o.keepAlive, "k", 1, "keep alive (only 1 is supported)")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a pprof CPU profile of the run to this file")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}

@@ -70,3 +70,19 @@ func TestMedianOf(t *testing.T) {
 		t.Fatal(m)
 	}
 }
+
+func TestToolCheckShowsRunSpread(t *testing.T) {
+	b := &bench{s: newSamples()}
+	for _, v := range [][2]float64{{1_000_000, 900_000}, {1_200_000, 1_100_000}, {800_000, 1_000_000}} {
+		b.s.add("classic", toolRedisBench, "redis", []measure{{Test: "SET", RPS: v[0]}}, false)
+		b.s.add("classic", toolCairnBench, "redis", []measure{{Test: "SET", RPS: v[1]}}, false)
+	}
+	tc := b.toolChecks()
+	if len(tc) != 1 || tc[0].CairnOverRedis != 1 || len(tc[0].CairnBenchRuns) != 3 {
+		t.Fatalf("tool checks %+v", tc)
+	}
+	md := markdown(record{ToolChecks: tc}, nil)
+	if !strings.Contains(md, "| classic | SET | redis | 1000k (800k–1200k) | 1000k (900k–1100k) | 1.00 |") {
+		t.Fatalf("tool check row:\n%s", md)
+	}
+}

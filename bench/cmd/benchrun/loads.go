@@ -40,7 +40,7 @@ func loads(sc scale) []load {
 	ls := []load{
 		{ID: "classic", Title: "classic: -c 10 -n 100000 -P 100 SET,GET", Mode: modeNone,
 			Args: []string{"-c", "10", "-n", "100000", "-P", "100", "-t", "set,get"}, Combined: true,
-			MinReps: 5}, // about 0.1 s per run: more runs steady the median
+			MinReps: 11}, // about 50 ms per run, so one descheduling moves a run by 20-40%: many runs steady the median
 		{ID: "c50-p16", Title: "-c 50 -P 16 SET,GET", Mode: modeNone,
 			Args: []string{"-c", "50", "-n", n(sc.pipelined), "-P", "16", "-t", "set,get"}},
 		{ID: "c50-p1", Title: "-c 50 -P 1 SET,GET", Mode: modeNone,

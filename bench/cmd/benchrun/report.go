@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 )
@@ -69,12 +70,14 @@ func (b *bench) rows(s *samples, ls []load, a, bn string) []row {
 
 // toolCheck compares the two load generators against the same server.
 type toolCheck struct {
-	Load           string  `json:"load"`
-	Test           string  `json:"test"`
-	Server         string  `json:"server"`
-	RedisBenchRPS  float64 `json:"redis_benchmark_rps"`
-	CairnBenchRPS  float64 `json:"cairn_benchmark_rps"`
-	CairnOverRedis float64 `json:"ratio"`
+	Load           string    `json:"load"`
+	Test           string    `json:"test"`
+	Server         string    `json:"server"`
+	RedisBenchRPS  float64   `json:"redis_benchmark_rps"`
+	CairnBenchRPS  float64   `json:"cairn_benchmark_rps"`
+	CairnOverRedis float64   `json:"ratio"`
+	RedisBenchRuns []float64 `json:"redis_benchmark_rps_runs,omitempty"`
+	CairnBenchRuns []float64 `json:"cairn_benchmark_rps_runs,omitempty"`
 }
 
 func (b *bench) toolChecks() []toolCheck {
@@ -91,7 +94,8 @@ func (b *bench) toolChecks() []toolCheck {
 			continue
 		}
 		out = append(out, toolCheck{Load: k.load, Test: k.test, Server: k.server,
-			RedisBenchRPS: rb.RPS, CairnBenchRPS: cb.RPS, CairnOverRedis: cb.RPS / rb.RPS})
+			RedisBenchRPS: rb.RPS, CairnBenchRPS: cb.RPS, CairnOverRedis: cb.RPS / rb.RPS,
+			RedisBenchRuns: b.s.rpsRuns(k), CairnBenchRuns: b.s.rpsRuns(kc)})
 	}
 	return out
 }
@@ -268,9 +272,10 @@ func markdown(rec record, charts []string) string {
 		p("| %s | %s | %s | %s | %s | %.2f |\n", r.Title, r.Test, r.Tool, kops(r.A.RPS), kops(r.B.RPS), r.Ratio)
 	}
 	p("\n## Load generator check: cairn-benchmark vs redis-benchmark, same server, same flags\n\n")
-	p("| load | test | server | redis-benchmark ops/s | cairn-benchmark ops/s | ratio |\n|---|---|---|---:|---:|---:|\n")
+	p("| load | test | server | redis-benchmark ops/s (runs min–max) | cairn-benchmark ops/s (runs min–max) | ratio |\n|---|---|---|---:|---:|---:|\n")
 	for _, c := range rec.ToolChecks {
-		p("| %s | %s | %s | %s | %s | %.2f |\n", c.Load, c.Test, c.Server, kops(c.RedisBenchRPS), kops(c.CairnBenchRPS), c.CairnOverRedis)
+		p("| %s | %s | %s | %s%s | %s%s | %.2f |\n", c.Load, c.Test, c.Server, kops(c.RedisBenchRPS), spread(c.RedisBenchRuns),
+			kops(c.CairnBenchRPS), spread(c.CairnBenchRuns), c.CairnOverRedis)
 	}
 	p("\nA ratio at or above 1 means cairn-benchmark is not the bottleneck. It often reads higher than redis-benchmark on this 2-core machine because it costs the shared CPU less per request: redis-benchmark 7.0 re-arms its epoll write and read events for every request (strace -c: 5 epoll_ctl per GET at -P 1), cairn-benchmark makes one write and one read per batch.\n")
 	p("\nThe mixed load (ratio and zipfian keys) exists only in cairn-benchmark; every other Cairn/Redis ratio above is given by both tools.\n")
@@ -303,4 +308,14 @@ func rewriteSection(p func(string, ...any), rs []rewriteResult) {
 		p(" (lower is better).\n")
 	}
 	p("\nTime runs from sending BGREWRITEAOF until INFO persistence shows aof_rewrite_in_progress:0, aof_last_bgrewrite_status:ok and a higher aof_rewrites count. RSS is sampled every 10 ms: Cairn's VmRSS; for Redis the parent's VmRSS plus its forked child's. Pages the child still shares copy-on-write with the parent count in both, so Redis's peak is an upper bound on the memory the machine really used.\n")
+}
+
+// spread prints the range of a figure's runs, " (lo–hi)", so a ratio
+// built from noisy runs can be read as such.
+func spread(runs []float64) string {
+	if len(runs) < 2 {
+		return ""
+	}
+	lo, hi := slices.Min(runs), slices.Max(runs)
+	return fmt.Sprintf(" (%s–%s)", kops(lo), kops(hi))
 }
