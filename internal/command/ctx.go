@@ -33,6 +33,7 @@ type Ctx struct {
 	// batch began, so that Exec reads the clock once per command.
 	batching bool
 	mark     int64
+	pend     pendingStats // counts not yet in the shared counters (stats.go)
 
 	scratch [][]byte // reusable argument list for propagated records
 	// journalArgs is Propagate's reusable copy of a record's arguments.
@@ -58,7 +59,10 @@ func (c *Ctx) BeginBatch() {
 
 // EndBatch ends the batch BeginBatch started; Exec outside a batch reads
 // the clock before and after the command.
-func (c *Ctx) EndBatch() { c.batching = false }
+func (c *Ctx) EndBatch() {
+	c.batching = false
+	c.flushStats()
+}
 
 // DB returns the session's selected database.
 func (c *Ctx) DB() *store.DB { return c.E.Store.DB(c.S.DB) }

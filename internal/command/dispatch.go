@@ -45,6 +45,10 @@ func (e *Engine) Exec(c *Ctx) {
 	// One clock read per command inside a batch: the command's time runs
 	// from the end of the previous one (or the batch's start), which adds
 	// only the parsing and lookup of its own request (tens of ns) to it.
+	if c.pend.cmd != cmd || cmd == e.infoCmd || cmd == e.resetStatCmd {
+		c.flushStats()
+		c.pend.cmd = cmd
+	}
 	t0 := c.mark
 	if !c.batching {
 		t0 = e.monoNow()
@@ -53,12 +57,14 @@ func (e *Engine) Exec(c *Ctx) {
 	t1 := e.monoNow()
 	c.mark = t1
 	us := (t1 - t0) / 1000
-	cmd.calls.Add(1)
-	cmd.usec.Add(us)
+	c.pend.calls++
+	c.pend.usec += us
 	if c.failed {
-		cmd.failed.Add(1)
+		c.pend.failed++
 	}
-	e.stats.commands.Add(1)
+	if !c.batching {
+		c.flushStats()
+	}
 	if e.monitors.Load() > 0 && !cmd.has(flagAdmin|flagSkipMonitor) {
 		e.feedMonitors(c)
 	}

@@ -46,6 +46,10 @@ type Engine struct {
 	// with while the AOF cannot be written ("MISCONF ..."), or "".
 	WriteDenied func() string
 
+	// infoCmd and resetStatCmd read or reset the figures, so a
+	// connection's pending counts are added before they run (stats.go).
+	infoCmd, resetStatCmd *Command
+
 	figures serverFigures  // sampled INFO figures (cron.go)
 	latency latencyMonitor // LATENCY events (latency.go)
 }
@@ -77,6 +81,10 @@ func NewEngine(st *store.Store, cfg *config.Config) *Engine {
 		table:   buildTable(),
 	}
 	e.monoBase = e.Started
+	e.infoCmd = e.table["info"]
+	if cfg := e.table["config"]; cfg != nil {
+		e.resetStatCmd = cfg.Subs["resetstat"]
+	}
 	e.RunID = newRunID()
 	e.slowlog.init()
 	return e
@@ -131,6 +139,7 @@ func (e *Engine) Replay(c *Ctx) error {
 	}
 	c.cmd = cmd
 	cmd.Handler(c)
+	c.flushStats() // keyspace hits and misses while loading
 	c.Out = c.Out[:0]
 	return nil
 }

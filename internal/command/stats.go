@@ -42,8 +42,41 @@ func (s *stats) countError(msg string) {
 }
 
 // Hit and Miss count keyspace lookups.
-func (c *Ctx) Hit()  { c.E.stats.hits.Add(1) }
-func (c *Ctx) Miss() { c.E.stats.misses.Add(1) }
+func (c *Ctx) Hit()  { c.pend.hits++ }
+func (c *Ctx) Miss() { c.pend.misses++ }
+
+// pendingStats are one connection's counts not yet added to the shared
+// counters. Adding to counters every connection shares made both cores
+// fight over their cache lines on every command; a connection now adds
+// its counts when its command changes, before a command that reads or
+// resets the figures (INFO, CONFIG RESETSTAT), and when its batch ends.
+// Counts reach INFO at most one batch late, as if those commands had
+// finished a moment later.
+type pendingStats struct {
+	cmd                 *Command // the command calls, usec and failed are for
+	calls, usec, failed int64
+	hits, misses        int64
+}
+
+// flushStats adds c's pending counts to the shared counters.
+func (c *Ctx) flushStats() {
+	p := &c.pend
+	if cmd := p.cmd; cmd != nil && p.calls > 0 {
+		cmd.calls.Add(p.calls)
+		cmd.usec.Add(p.usec)
+		if p.failed > 0 {
+			cmd.failed.Add(p.failed)
+		}
+		c.E.stats.commands.Add(p.calls)
+	}
+	if p.hits > 0 {
+		c.E.stats.hits.Add(p.hits)
+	}
+	if p.misses > 0 {
+		c.E.stats.misses.Add(p.misses)
+	}
+	*p = pendingStats{}
+}
 
 // ConnectionAccepted, ConnectionRejected and CountNet are the server's
 // contributions to the figures.
