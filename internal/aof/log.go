@@ -55,13 +55,19 @@ type Log struct {
 	// under always). Tests replace it.
 	Fatal func(msg string, err error)
 
-	mu     sync.Mutex
-	on     bool
-	buf    []byte // records not yet handed to write(2)
-	spare  []byte
-	curDB  int // database of the last record in the current file; -1: none
-	lastTS int64
-	seq    atomic.Uint64 // records appended (written under mu)
+	mu sync.Mutex
+	on bool
+	// enabled mirrors on for Append's lock-free fast path when logging is
+	// off. It turns true only while no command can log: inside a store cut
+	// (every shard locked; Append runs under a shard lock) or after loading
+	// and before commands are accepted. on, checked again under mu, still
+	// decides.
+	enabled atomic.Bool
+	buf     []byte // records not yet handed to write(2)
+	spare   []byte
+	curDB   int // database of the last record in the current file; -1: none
+	lastTS  int64
+	seq     atomic.Uint64 // records appended (written under mu)
 
 	ioMu     sync.Mutex
 	file     *os.File // the incremental file being appended to
@@ -134,6 +140,9 @@ func (l *Log) Dir() string { return l.dir }
 // once: they may alias a client's buffer or an entry's storage. It
 // implements command.Journal.
 func (l *Log) Append(db int, args ...[]byte) {
+	if !l.enabled.Load() {
+		return
+	}
 	l.mu.Lock()
 	if !l.on {
 		l.mu.Unlock()
@@ -461,6 +470,7 @@ func (l *Log) Start(res *LoadResult) error {
 	l.ioMu.Unlock()
 	l.mu.Lock()
 	l.on, l.curDB = true, -1
+	l.enabled.Store(true) // commands are still refused while loading
 	l.mu.Unlock()
 	l.stop, l.stopped = make(chan struct{}), make(chan struct{})
 	go l.syncer()
@@ -500,6 +510,7 @@ func (l *Log) Close() error {
 	l.mu.Lock()
 	wasOn := l.on
 	l.on = false
+	l.enabled.Store(false)
 	l.mu.Unlock()
 	if !wasOn {
 		return nil

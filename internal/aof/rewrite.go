@@ -214,6 +214,7 @@ func (l *Log) rewrite(src Source, enabling bool) error {
 		if rotErr == nil && enabling {
 			l.mu.Lock()
 			l.on = true
+			l.enabled.Store(true)
 			l.mu.Unlock()
 		}
 	})
