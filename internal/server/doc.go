@@ -14,6 +14,14 @@
 // reserve it up front. Past client-query-buffer-limit the client is
 // disconnected.
 //
+// # Persistence
+//
+// A batch that logged a mutation hands the AOF its records before the
+// replies are written (persistence.go): with appendfsync always the
+// replies wait for the group-commit fdatasync that covers them. Loading
+// runs after Listen; until it ends, commands without the loading flag get
+// -LOADING and active expiry is paused.
+//
 // # Protocol errors
 //
 // When the parser reports a protocol error, the replies of the requests
