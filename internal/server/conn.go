@@ -32,6 +32,10 @@ type conn struct {
 
 	wmu sync.Mutex       // serialises writes with the MONITOR feed
 	fed *command.Monitor // the feed a writer goroutine was started for
+
+	// softSince is when pending output last went above the soft
+	// client-output-buffer-limit (zero while below it).
+	softSince time.Time
 }
 
 func newConn(s *Server, nc net.Conn) *conn {
@@ -165,6 +169,7 @@ func (c *conn) execBuffered() (closeAfter bool) {
 	c.ctx.BeginBatch()
 	defer c.ctx.EndBatch()
 	executed := false
+	hard := c.outputHardLimit()
 	for c.start < len(c.buf) {
 		c.parser.Unauthenticated = !c.sess.Authed
 		args, n, err := c.parser.Next(c.buf[c.start:])
@@ -189,6 +194,12 @@ func (c *conn) execBuffered() (closeAfter bool) {
 		if c.sess.CloseAfterReply {
 			return true
 		}
+		// One compare per command stops a pipelined flood of big
+		// replies before the batch allocates past the limit.
+		if int64(len(c.ctx.Out)) > hard {
+			c.dropForOutputLimit("hard")
+			return true
+		}
 	}
 	if executed {
 		c.sess.LastActive.Store(c.ctx.Now)
@@ -211,11 +222,28 @@ func (c *conn) flush() bool {
 	}
 	out := c.ctx.Out
 	if len(out) == 0 {
+		c.softSince = time.Time{}
 		return true
 	}
+	soft := c.overSoftLimit(len(out))
+	if soft && c.softExpired() {
+		c.dropForOutputLimit("soft")
+		return false
+	}
 	c.wmu.Lock()
+	if soft {
+		// A client that stops reading blocks this write; the soft
+		// limit's grace period bounds how long it may hold the output.
+		c.nc.SetWriteDeadline(c.softSince.Add(c.softGrace()))
+	}
 	_, err := c.nc.Write(out)
+	if soft {
+		c.nc.SetWriteDeadline(time.Time{})
+	}
 	c.wmu.Unlock()
+	if soft && errors.Is(err, os.ErrDeadlineExceeded) {
+		c.dropForOutputLimit("soft")
+	}
 	c.srv.engine.CountNet(0, int64(len(out)))
 	if cap(out) > idleShrinkAbove {
 		c.ctx.Out = nil
