@@ -196,7 +196,7 @@ func (c *conn) execBuffered() (closeAfter bool) {
 		}
 		// One compare per command stops a pipelined flood of big
 		// replies before the batch allocates past the limit.
-		if int64(len(c.ctx.Out)) > hard {
+		if int64(len(c.ctx.Out)) > hard || (!c.sess.Authed && len(c.ctx.Out) > unauthOutputLimit) {
 			c.dropForOutputLimit("hard")
 			return true
 		}

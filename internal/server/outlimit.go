@@ -15,6 +15,13 @@ import (
 // the server's memory.
 const defaultNormalHardLimit = 256 << 20
 
+// unauthOutputLimit caps the pending replies of a client that has not
+// authenticated yet (Authed is false only while a password is required):
+// as Redis 7 does, a stranger's pipeline whose replies pass 16 KiB closes
+// the connection, so NOAUTH errors cannot be used to make the server
+// buffer output.
+const unauthOutputLimit = 16 << 10
+
 // Pending output of a connection is the current batch's replies: the loop
 // writes them with one blocking write before it reads again, so the
 // limits are checked while a batch grows (hard) and around that write

@@ -160,3 +160,32 @@ func TestOutputSoftLimitClosesNonReader(t *testing.T) {
 		t.Fatalf("closed after %v, before the 1s grace period", d)
 	}
 }
+
+// Before AUTH a client's pending replies may not pass 16 KiB (Redis 7
+// closes such a client without sending them); after AUTH the normal
+// limits apply.
+func TestUnauthenticatedOutputLimit(t *testing.T) {
+	p := startInProcess(t, "--requirepass", "pw")
+	run := func(pre string, n int) (int64, bool) {
+		c, err := net.Dial("tcp", p.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		c.Write([]byte(pre + strings.Repeat("GET k\r\n", n)))
+		c.SetReadDeadline(time.Now().Add(time.Second))
+		got, err := io.Copy(io.Discard, c)
+		var ne net.Error
+		return got, !(errors.As(err, &ne) && ne.Timeout())
+	}
+	// each reply is "-NOAUTH Authentication required.\r\n", 34 bytes
+	if got, closed := run("", 481); closed || got != 481*34 {
+		t.Fatalf("481 replies (16354 bytes): got %d bytes, closed=%v", got, closed)
+	}
+	if got, closed := run("", 482); !closed || got != 0 {
+		t.Fatalf("482 replies (16388 bytes): got %d bytes, closed=%v; want a silent close", got, closed)
+	}
+	if _, closed := run("AUTH pw\r\n", 600); closed {
+		t.Fatal("authenticated client closed by the unauthenticated limit")
+	}
+}
