@@ -188,8 +188,7 @@ func (c *Ctx) dbArg(arg []byte) (int, bool) {
 }
 
 func cmdCopy(c *Ctx) {
-	srcDB := c.DB()
-	dstDB := srcDB
+	dstIndex := c.S.DB
 	replace := false
 	for i := 3; i < len(c.Args); i++ {
 		switch a := c.Args[i]; {
@@ -200,7 +199,7 @@ func cmdCopy(c *Ctx) {
 			if !ok {
 				return
 			}
-			dstDB = c.E.Store.DB(n)
+			dstIndex = n
 			i++
 		default:
 			c.Error(errSyntax)
@@ -208,15 +207,11 @@ func cmdCopy(c *Ctx) {
 		}
 	}
 	src, dstKey := c.Args[1], c.Args[2]
-	if srcDB == dstDB && string(src) == string(dstKey) {
+	if dstIndex == c.S.DB && string(src) == string(dstKey) {
 		c.Error("ERR source and destination objects are the same")
 		return
 	}
-	ssh, sh := srcDB.Shard(src)
-	dsh, dh := dstDB.Shard(dstKey)
-	c.locks.Add(ssh)
-	c.locks.Add(dsh)
-	c.locks.Lock()
+	srcDB, dstDB, ssh, sh, dsh, dh := c.lockTwoDBs(c.S.DB, src, dstIndex, dstKey)
 	defer c.locks.Unlock()
 	e := ssh.Get(sh, src, c.Now)
 	if e == nil {
@@ -240,22 +235,40 @@ func cmdCopy(c *Ctx) {
 	c.Int(1)
 }
 
+// lockTwoDBs locks the shards of srcKey in database si and dstKey in
+// database di. SWAPDB may exchange databases between looking them up and
+// locking, so their numbers are checked again under the locks (SWAPDB
+// renumbers only while holding every shard of both) and the lookup is
+// retried if they moved.
+func (c *Ctx) lockTwoDBs(si int, srcKey []byte, di int, dstKey []byte) (src, dst *store.DB, ssh *store.Shard, sh uint64, dsh *store.Shard, dh uint64) {
+	for {
+		src, dst = c.E.Store.DB(si), c.E.Store.DB(di)
+		if si != di && src == dst {
+			continue // read across a swap
+		}
+		ssh, sh = src.Shard(srcKey)
+		dsh, dh = dst.Shard(dstKey)
+		c.locks.Add(ssh)
+		c.locks.Add(dsh)
+		c.locks.Lock()
+		if src.Index() == si && dst.Index() == di {
+			return src, dst, ssh, sh, dsh, dh
+		}
+		c.locks.Unlock()
+	}
+}
+
 func cmdMove(c *Ctx) {
 	n, ok := c.dbArg(c.Args[2])
 	if !ok {
 		return
 	}
-	srcDB, dstDB := c.DB(), c.E.Store.DB(n)
-	if srcDB == dstDB {
+	if n == c.S.DB {
 		c.Error("ERR source and destination objects are the same")
 		return
 	}
 	key := c.Args[1]
-	ssh, sh := srcDB.Shard(key)
-	dsh, dh := dstDB.Shard(key)
-	c.locks.Add(ssh)
-	c.locks.Add(dsh)
-	c.locks.Lock()
+	srcDB, _, ssh, sh, dsh, dh := c.lockTwoDBs(c.S.DB, key, n, key)
 	defer c.locks.Unlock()
 	e := ssh.Get(sh, key, c.Now)
 	if e == nil || dsh.Get(dh, key, c.Now) != nil {

@@ -347,17 +347,22 @@ func TestSwapDBConcurrent(t *testing.T) {
 		}
 	}()
 	var ls LockSet
-	for i := 0; i < 3000; i++ {
+	for i := 0; i < 3000; {
 		// A two-database operation (like MOVE) locks through a LockSet.
 		k := key(i)
-		a, ha := s.DB(0).Shard(k)
-		b, hb := s.DB(1).Shard(k)
+		d0, d1 := s.DB(0), s.DB(1)
+		if d0 == d1 {
+			continue // a swap ran between the two reads; MOVE retries too
+		}
+		a, ha := d0.Shard(k)
+		b, hb := d1.Shard(k)
 		ls.Add(a)
 		ls.Add(b)
 		ls.Lock()
 		a.Set(ha, k, []byte("x"), 0, 1)
 		b.Set(hb, k, []byte("y"), 0, 1)
 		ls.Unlock()
+		i++
 	}
 	<-done
 	if n := s.DB(0).Len() + s.DB(1).Len(); n != 6000 {
