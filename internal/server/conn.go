@@ -61,7 +61,17 @@ func newConn(s *Server, nc net.Conn) *conn {
 }
 
 // interrupt wakes a blocked read so the loop notices shutdown.
-func (c *conn) interrupt() { c.nc.SetReadDeadline(time.Unix(1, 0)) }
+func (c *conn) interrupt() {
+	c.nc.SetReadDeadline(time.Unix(1, 0))
+	// A client that stops reading would block its connection's write, and
+	// with it the whole shutdown; give it a bounded time to take its
+	// replies.
+	c.nc.SetWriteDeadline(time.Now().Add(shutdownWriteGrace))
+}
+
+// shutdownWriteGrace bounds how long shutdown waits for a client that
+// does not read its replies.
+const shutdownWriteGrace = 5 * time.Second
 
 func (c *conn) serve() {
 	defer func() {
