@@ -39,7 +39,8 @@ package integration
 // @dedicated. A script stops at the first reply that does not arrive in 3s.
 //
 // TestDiffSelfCheck plays every script against two redis-servers to prove
-// the scripts are deterministic; it runs only with CAIRN_DIFF_SELFCHECK=1.
+// the scripts are deterministic; it runs in CI (CI=true) and with
+// CAIRN_DIFF_SELFCHECK=1.
 // CAIRN_DIFF_VERBOSE=1 logs every reply. Run one script with
 // `go test ./test/integration -run 'TestDifferential/strings_set/resp3'`.
 
@@ -93,7 +94,7 @@ func TestDifferential(t *testing.T) {
 }
 
 func TestDiffSelfCheck(t *testing.T) {
-	if os.Getenv("CAIRN_DIFF_SELFCHECK") != "1" {
+	if os.Getenv("CAIRN_DIFF_SELFCHECK") != "1" && os.Getenv("CI") != "true" {
 		t.Skip("set CAIRN_DIFF_SELFCHECK=1 to play the diff scripts against two redis-servers")
 	}
 	runDiffSuite(t, "redisA", testutil.StartRedis, "redisB", testutil.StartRedis)
