@@ -4,12 +4,12 @@ import (
 	"bufio"
 	"fmt"
 	"net"
-	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"cairn/internal/testutil"
 )
 
 // intentionalDifferences are the parameters whose Cairn default differs
@@ -19,44 +19,17 @@ var intentionalDifferences = map[string]bool{
 }
 
 // redisServer starts the real redis-server on a free loopback port with
-// nothing but its port, bind and dir changed, and returns a connection.
-// Without redis-server the test is skipped, except under CI=true.
+// nothing but its port, bind, dir and persistence switched, and returns a
+// connection. Without redis-server the test is skipped, except under
+// CI=true.
 func redisServer(t *testing.T) *respConn {
 	t.Helper()
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("redis-server not installed (required when CI=true)")
-		}
-		t.Skip("redis-server not installed")
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	nc, err := net.Dial("tcp", testutil.StartRedis(t).Addr())
 	if err != nil {
 		t.Fatal(err)
 	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	dir := t.TempDir()
-	cmd := exec.Command(bin, "--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--dir", dir)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	})
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		nc, err := net.Dial("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
-		if err == nil {
-			t.Cleanup(func() { nc.Close() })
-			return &respConn{c: nc, r: bufio.NewReader(nc)}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("redis-server did not start: %v", err)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	t.Cleanup(func() { nc.Close() })
+	return &respConn{c: nc, r: bufio.NewReader(nc)}
 }
 
 // respConn is just enough of a RESP2 client for CONFIG GET and SET.
