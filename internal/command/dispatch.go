@@ -105,6 +105,14 @@ func (e *Engine) resolve(c *Ctx) *Command {
 		e.reject(c, cmd, errNoAuth)
 		return nil
 	}
+	// ACL permission (acl_check.go), then memory (maxmemory.go): the
+	// order Redis checks them in, so the same request gets the same error.
+	if !e.permitted(c, cmd) {
+		return nil
+	}
+	if !e.memoryAllows(c, cmd) {
+		return nil
+	}
 	// Persistence gates: the AOF cannot be written (Redis refuses PING
 	// too, so monitoring notices), or the data set is still loading.
 	if f := e.WriteDenied; f != nil && (cmd.has(flagWrite) || cmd.Name == "ping") {
