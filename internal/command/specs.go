@@ -1902,4 +1902,180 @@ var specs = []Spec{
 			Complexity: "O(1)",
 		},
 	},
+	{
+		Name: "acl", Arity: -2,
+		ACL: []string{"@slow"},
+		Doc: Doc{
+			Summary: "Groups the commands that manage users and their permissions.",
+			Since:   "6.0.0", Group: "server",
+			Complexity: "Varies with the subcommand.",
+		},
+		Subcommands: []Spec{
+			{
+				Name: "cat", Arity: -2,
+				Flags: []string{"noscript", "loading", "stale"},
+				ACL:   []string{"@slow"},
+				Doc: Doc{
+					Summary: "Lists the command categories, or the commands in one category.",
+					Since:   "6.0.0", Group: "server",
+					Complexity: "O(1)",
+					Args: []Arg{
+						{Name: "categoryname", Type: "string", Flags: []string{"optional"}},
+					},
+				},
+			},
+			{
+				Name: "deluser", Arity: -3,
+				Flags: []string{"admin", "noscript", "loading", "stale"},
+				ACL:   []string{"@admin", "@slow", "@dangerous"},
+				Doc: Doc{
+					Summary: "Removes users and disconnects the clients authenticated as them.",
+					Since:   "6.0.0", Group: "server",
+					Complexity: "O(1) per user removed, plus the walk over the connected clients.",
+					Args: []Arg{
+						{Name: "username", Type: "string", Flags: []string{"multiple"}},
+					},
+				},
+			},
+			{
+				Name: "dryrun", Arity: -4,
+				Flags: []string{"admin", "noscript", "loading", "stale"},
+				ACL:   []string{"@admin", "@slow", "@dangerous"},
+				Doc: Doc{
+					Summary: "Tells whether a user could run a command line, without running it.",
+					Since:   "7.0.0", Group: "server",
+					Complexity: "O(1)",
+					Args: []Arg{
+						{Name: "username", Type: "string"},
+						{Name: "command", Type: "string"},
+						{Name: "arg", Type: "string", Flags: []string{"optional", "multiple"}},
+					},
+				},
+			},
+			{
+				Name: "genpass", Arity: -2,
+				Flags: []string{"noscript", "loading", "stale"},
+				ACL:   []string{"@slow"},
+				Doc: Doc{
+					Summary: "Returns random hex characters fit to be used as a password.",
+					Since:   "6.0.0", Group: "server",
+					Complexity: "O(1)",
+					Args: []Arg{
+						{Name: "bits", Type: "integer", Flags: []string{"optional"}},
+					},
+				},
+			},
+			{
+				Name: "getuser", Arity: 3,
+				Flags: []string{"admin", "noscript", "loading", "stale"},
+				ACL:   []string{"@admin", "@slow", "@dangerous"},
+				Doc: Doc{
+					Summary: "Describes one user's flags, passwords and permissions.",
+					Since:   "6.0.0", Group: "server",
+					Complexity: "O(N), N being the number of password, key and channel patterns of the user.",
+					History: [][2]string{
+						{"6.2.0", "Channel patterns are reported."},
+						{"7.0.0", "Key and channel patterns are reported as rule strings; selectors are reported."},
+					},
+					Args: []Arg{
+						{Name: "username", Type: "string"},
+					},
+				},
+			},
+			{
+				Name: "list", Arity: 2,
+				Flags: []string{"admin", "noscript", "loading", "stale"},
+				ACL:   []string{"@admin", "@slow", "@dangerous"},
+				Doc: Doc{
+					Summary: "Describes every user as an ACL file line.",
+					Since:   "6.0.0", Group: "server",
+					Complexity: "O(N), N being the number of users.",
+				},
+			},
+			{
+				Name: "load", Arity: 2,
+				Flags: []string{"admin", "noscript", "loading", "stale"},
+				ACL:   []string{"@admin", "@slow", "@dangerous"},
+				Doc: Doc{
+					Summary: "Replaces the users with the ones in the ACL file.",
+					Since:   "6.0.0", Group: "server",
+					Complexity: "O(N), N being the number of users in the file.",
+				},
+			},
+			{
+				Name: "log", Arity: -2,
+				Flags: []string{"admin", "noscript", "loading", "stale"},
+				ACL:   []string{"@admin", "@slow", "@dangerous"},
+				Doc: Doc{
+					Summary: "Returns or clears the recent permission failures.",
+					Since:   "6.0.0", Group: "server",
+					Complexity: "O(N), N being the number of entries returned.",
+					Args: []Arg{
+						{Name: "operation", Type: "oneof", Flags: []string{"optional"}, Args: []Arg{
+							{Name: "count", Type: "integer"},
+							{Name: "reset", Type: "pure-token", Token: "RESET"},
+						}},
+					},
+				},
+			},
+			{
+				Name: "save", Arity: 2,
+				Flags: []string{"admin", "noscript", "loading", "stale"},
+				ACL:   []string{"@admin", "@slow", "@dangerous"},
+				Doc: Doc{
+					Summary: "Writes the current users to the ACL file.",
+					Since:   "6.0.0", Group: "server",
+					Complexity: "O(N), N being the number of users.",
+				},
+			},
+			{
+				Name: "setuser", Arity: -3,
+				Flags: []string{"admin", "noscript", "loading", "stale"},
+				ACL:   []string{"@admin", "@slow", "@dangerous"},
+				Doc: Doc{
+					Summary: "Creates a user or changes its rules.",
+					Since:   "6.0.0", Group: "server",
+					Complexity: "O(N), N being the number of rules given.",
+					History: [][2]string{
+						{"6.2.0", "Channel patterns can be given."},
+						{"7.0.0", "Selectors and read-only or write-only key patterns can be given."},
+					},
+					Args: []Arg{
+						{Name: "username", Type: "string"},
+						{Name: "rule", Type: "string", Flags: []string{"optional", "multiple"}},
+					},
+				},
+			},
+			{
+				Name: "users", Arity: 2,
+				Flags: []string{"admin", "noscript", "loading", "stale"},
+				ACL:   []string{"@admin", "@slow", "@dangerous"},
+				Doc: Doc{
+					Summary: "Lists the names of every user.",
+					Since:   "6.0.0", Group: "server",
+					Complexity: "O(N), N being the number of users.",
+				},
+			},
+			{
+				Name: "whoami", Arity: 2,
+				Flags: []string{"noscript", "loading", "stale"},
+				ACL:   []string{"@slow"},
+				Doc: Doc{
+					Summary: "Returns the name of the user this connection is authenticated as.",
+					Since:   "6.0.0", Group: "server",
+					Complexity: "O(1)",
+				},
+			},
+			{
+				Name: "help", Arity: 2,
+				Flags: []string{"loading", "stale"},
+				ACL:   []string{"@slow"},
+				Doc: Doc{
+					Summary: "Lists the subcommands and what they do.",
+					Since:   "6.0.0", Group: "server",
+					Complexity: "O(1)",
+				},
+			},
+		},
+	},
 }

@@ -13,4 +13,8 @@
 //	go run ./internal/command/internal/specgen -addr 127.0.0.1:7777 -out internal/command/specs.go
 //
 // With -todo it lists the prose slots prose.go lacks instead of writing.
+// With -catalog internal/acl/catalog_redis.go it also writes the ACL
+// package's catalog: every command and subcommand redis-server knows, with
+// its ACL categories (ACL rules may name commands Cairn lacks, and ACL LIST
+// describes rules by weighing whole categories).
 package main

@@ -42,13 +42,21 @@ var table = []struct {
 	{"function", []string{"flush", "help"}},
 	{"script", []string{"flush", "help"}},
 	{"bgrewriteaof", nil},
+	{"acl", []string{"cat", "deluser", "dryrun", "genpass", "getuser", "list", "load", "log", "save", "setuser", "users", "whoami", "help"}},
 }
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:7777", "redis-server 7.0 to read the facts from")
 	out := flag.String("out", "internal/command/specs.go", "file to write")
 	todo := flag.Bool("todo", false, "list missing prose instead of writing")
+	catalog := flag.String("catalog", "", "also write the ACL command catalog (every Redis command and its categories) to this file")
 	flag.Parse()
+	if *catalog != "" {
+		if err := writeCatalog(*addr, *catalog); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+	}
 	specs, err := fetch(*addr)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

@@ -144,4 +144,20 @@ var prose = map[string]proseText{
 	"script|help":  {Summary: helpText, Complexity: o1},
 
 	"bgrewriteaof": {Summary: "Starts rewriting the append-only file in the background.", Complexity: o1},
+
+	// access control
+	"acl":         {Summary: "Groups the commands that manage users and their permissions.", Complexity: bySub},
+	"acl|cat":     {Summary: "Lists the command categories, or the commands in one category.", Complexity: o1},
+	"acl|deluser": {Summary: "Removes users and disconnects the clients authenticated as them.", Complexity: "O(1) per user removed, plus the walk over the connected clients."},
+	"acl|dryrun":  {Summary: "Tells whether a user could run a command line, without running it.", Complexity: o1},
+	"acl|genpass": {Summary: "Returns random hex characters fit to be used as a password.", Complexity: o1},
+	"acl|getuser": {Summary: "Describes one user's flags, passwords and permissions.", Complexity: "O(N), N being the number of password, key and channel patterns of the user.", History: []string{"Channel patterns are reported.", "Key and channel patterns are reported as rule strings; selectors are reported."}},
+	"acl|list":    {Summary: "Describes every user as an ACL file line.", Complexity: "O(N), N being the number of users."},
+	"acl|load":    {Summary: "Replaces the users with the ones in the ACL file.", Complexity: "O(N), N being the number of users in the file."},
+	"acl|log":     {Summary: "Returns or clears the recent permission failures.", Complexity: "O(N), N being the number of entries returned."},
+	"acl|save":    {Summary: "Writes the current users to the ACL file.", Complexity: "O(N), N being the number of users."},
+	"acl|setuser": {Summary: "Creates a user or changes its rules.", Complexity: "O(N), N being the number of rules given.", History: []string{"Channel patterns can be given.", "Selectors and read-only or write-only key patterns can be given."}},
+	"acl|users":   {Summary: "Lists the names of every user.", Complexity: "O(N), N being the number of users."},
+	"acl|whoami":  {Summary: "Returns the name of the user this connection is authenticated as.", Complexity: o1},
+	"acl|help":    {Summary: helpText, Complexity: o1},
 }
