@@ -1,6 +1,8 @@
 package server
 
 import (
+	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -27,8 +29,11 @@ type Server struct {
 	store  *store.Store
 	engine *command.Engine
 
-	listeners []net.Listener
+	listeners []net.Listener // plain TCP, and *tlsListener for tls-port
 	port      atomic.Int64
+
+	tlsConf    atomic.Pointer[tls.Config] // nil unless tls-port is set (tls.go)
+	handshakes atomic.Int64               // TLS handshakes in flight
 
 	mu       sync.Mutex
 	conns    map[*conn]struct{}
@@ -66,30 +71,56 @@ func New(cfg *config.Config, log *slog.Logger) (*Server, error) {
 // Engine returns the command engine (for persistence wiring and tests).
 func (s *Server) Engine() *command.Engine { return s.engine }
 
-// Listen binds every configured address on the configured port. With
-// port 0 the first bind picks a free port and the others reuse it.
+// Listen binds every configured address on the configured port, and on
+// tls-port when it is set (after loading the TLS configuration). With
+// port 0 and a tls-port the server speaks TLS only, as Redis; with port 0
+// and no tls-port, the first bind picks a free port and the others reuse
+// it (Cairn's choice for tests: Redis would refuse to start).
 func (s *Server) Listen() error {
-	port := s.cfg.Port()
+	port, tlsPort := s.cfg.Port(), s.cfg.TLSPort()
+	if tlsPort != 0 {
+		if err := s.configureTLS(); err != nil {
+			return err
+		}
+	}
+	plain := port != 0 || tlsPort == 0
 	for _, addr := range s.cfg.Bind() {
 		a := addr
-		if len(a) > 0 && a[0] == '-' { // "-::1": optional address in Redis
+		optional := len(a) > 0 && a[0] == '-' // "-::1": optional address in Redis
+		if optional {
 			a = a[1:]
 		}
-		ln, err := net.Listen("tcp", net.JoinHostPort(a, strconv.Itoa(port)))
-		if err != nil {
-			if addr[0] == '-' {
-				continue
+		if plain {
+			ln, err := net.Listen("tcp", net.JoinHostPort(a, strconv.Itoa(port)))
+			if err != nil {
+				if optional {
+					continue
+				}
+				s.closeListeners()
+				return fmt.Errorf("server: listen on %s port %d: %w", a, port, err)
 			}
-			s.closeListeners()
-			return fmt.Errorf("server: listen on %s port %d: %w", a, port, err)
+			if port == 0 {
+				port = ln.Addr().(*net.TCPAddr).Port
+			}
+			s.listeners = append(s.listeners, ln)
 		}
-		if port == 0 {
-			port = ln.Addr().(*net.TCPAddr).Port
+		if tlsPort != 0 {
+			ln, err := net.Listen("tcp", net.JoinHostPort(a, strconv.Itoa(tlsPort)))
+			if err != nil {
+				if optional {
+					continue
+				}
+				s.closeListeners()
+				return fmt.Errorf("server: listen on %s tls-port %d: %w", a, tlsPort, err)
+			}
+			s.listeners = append(s.listeners, &tlsListener{ln})
 		}
-		s.listeners = append(s.listeners, ln)
 	}
 	if len(s.listeners) == 0 {
 		return errors.New("server: no address to listen on")
+	}
+	if !plain {
+		port = 0
 	}
 	s.port.Store(int64(port))
 	s.startPersistence() // loads in the background (loading:1)
@@ -158,6 +189,11 @@ func (s *Server) Stop(reason string) {
 }
 
 func (s *Server) acceptLoop(ln net.Listener) {
+	_, isTLS := ln.(*tlsListener)
+	// Closing the listener at shutdown returns from here, and cancelling
+	// ctx then aborts the handshakes still in flight.
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	for {
 		nc, err := ln.Accept()
 		if err != nil {
@@ -178,12 +214,18 @@ func (s *Server) acceptLoop(ln net.Listener) {
 			time.Sleep(5 * time.Millisecond)
 			continue
 		}
+		if isTLS {
+			s.handshakeTLS(ctx, nc)
+			continue
+		}
 		s.admit(nc)
 	}
 }
 
-// admit registers a new connection or turns it away when maxclients is
-// reached, with Redis's error text.
+// admit registers a new connection or turns it away, with Redis's error
+// text and in Redis's order: first when maxclients is reached, then when
+// protected mode refuses the client (protected.go). A TLS connection comes
+// here after its handshake.
 func (s *Server) admit(nc net.Conn) {
 	s.mu.Lock()
 	if s.closing {
@@ -195,6 +237,16 @@ func (s *Server) admit(nc net.Conn) {
 		s.mu.Unlock()
 		s.engine.ConnectionRejected()
 		nc.Write([]byte("-ERR max number of clients reached\r\n"))
+		nc.Close()
+		return
+	}
+	if protectedModeDenies(s.cfg.ProtectedMode(), s.defaultUserHasPassword(), nc.RemoteAddr()) {
+		s.mu.Unlock()
+		s.engine.ConnectionRejected()
+		// A fresh socket takes this one reply without blocking; the
+		// deadline only guards a TLS peer that stops reading.
+		nc.SetWriteDeadline(time.Now().Add(time.Second))
+		nc.Write([]byte(deniedReply))
 		nc.Close()
 		return
 	}
