@@ -1,8 +1,7 @@
 package command
 
 import (
-	"crypto/subtle"
-
+	"cairn/internal/acl"
 	"cairn/internal/resp"
 )
 
@@ -41,18 +40,18 @@ func cmdSelect(c *Ctx) {
 	c.OK()
 }
 
-// checkPassword reports whether user/pass authenticate. Until ACLs exist
-// there is one user, "default", whose password is requirepass (and who
-// accepts any password when none is set).
-func (c *Ctx) checkPassword(user, pass []byte) bool {
-	if string(user) != "default" {
+// login authenticates the session as user/pass. On failure it logs the
+// attempt to ACL LOG (the object is the command name as typed: AUTH or
+// HELLO) and replies WRONGPASS.
+func (c *Ctx) login(user, pass []byte) bool {
+	u := c.E.acl.reg.Authenticate(user, pass)
+	if u == nil {
+		c.E.aclLog(c, acl.DeniedAuth, string(c.Args[0]), string(user))
+		c.Error(errWrongPass)
 		return false
 	}
-	want := c.E.Config.RequirePass()
-	if want == "" {
-		return true
-	}
-	return subtle.ConstantTimeCompare([]byte(want), pass) == 1
+	c.S.authenticated(u)
+	return true
 }
 
 func cmdAuth(c *Ctx) {
@@ -63,23 +62,21 @@ func cmdAuth(c *Ctx) {
 	user, pass := []byte("default"), c.Args[1]
 	if len(c.Args) == 3 {
 		user, pass = c.Args[1], c.Args[2]
-	} else if c.E.Config.RequirePass() == "" {
+	} else if c.E.acl.reg.Default().Rules().NoPass() {
 		c.Error("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?")
 		return
 	}
-	if !c.checkPassword(user, pass) {
-		c.Error(errWrongPass)
-		return
+	if c.login(user, pass) {
+		c.OK()
 	}
-	c.S.authenticated(user)
-	c.OK()
 }
 
-// authenticated records a successful AUTH as user.
-func (s *Session) authenticated(user []byte) {
+// authenticated records a successful AUTH as u.
+func (s *Session) authenticated(u *acl.User) {
 	s.Authed = true
+	s.acct.Store(u)
 	s.mu.Lock()
-	s.user = string(user)
+	s.user = u.Name()
 	s.mu.Unlock()
 }
 
@@ -120,12 +117,8 @@ func cmdHello(c *Ctx) {
 			return
 		}
 	}
-	if user != nil {
-		if !c.checkPassword(user, pass) {
-			c.Error(errWrongPass)
-			return
-		}
-		c.S.authenticated(user)
+	if user != nil && !c.login(user, pass) {
+		return
 	}
 	if !c.S.Authed {
 		c.Error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time")
@@ -165,7 +158,9 @@ func cmdReset(c *Ctx) {
 	s.setProto(2)
 	s.setName("")
 	s.ReplyMode = ReplyOn
-	s.Authed = c.E.Config.RequirePass() == ""
+	def := c.E.acl.reg.Default()
+	s.acct.Store(def)
+	s.Authed = authFree(def)
 	s.mu.Lock()
 	s.user = "default"
 	s.noEvict = false

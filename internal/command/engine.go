@@ -52,6 +52,7 @@ type Engine struct {
 
 	figures serverFigures  // sampled INFO figures (cron.go)
 	latency latencyMonitor // LATENCY events (latency.go)
+	acl     *aclState      // users and permissions (acl_check.go)
 }
 
 // Host is what the server provides to commands that reach beyond the
@@ -86,6 +87,7 @@ func NewEngine(st *store.Store, cfg *config.Config) *Engine {
 		e.resetStatCmd = cfg.Subs["resetstat"]
 	}
 	e.RunID = newRunID()
+	e.acl = newACLState(e)
 	e.slowlog.init()
 	return e
 }

@@ -3,6 +3,8 @@ package command
 import (
 	"sync"
 	"sync/atomic"
+
+	"cairn/internal/acl"
 )
 
 // Reply modes set by CLIENT REPLY.
@@ -35,10 +37,15 @@ type Session struct {
 	QueryBuf    atomic.Int64 // bytes buffered but not yet executed
 	OutBuf      atomic.Int64 // bytes of replies not yet written
 	Monitor     *Monitor     // set once the session runs MONITOR
+	// acct is the ACL user the session runs as. The connection's goroutine
+	// stores it (AUTH, HELLO, RESET); ACL DELUSER and LOAD read it from
+	// other goroutines to find the clients to close. nil means no limits
+	// (internal sessions).
+	acct atomic.Pointer[acl.User]
 
 	mu       sync.Mutex
 	name     string
-	user     string
+	user     string // acct's name, for CLIENT LIST
 	libName  string
 	libVer   string
 	noEvict  bool
@@ -91,13 +98,22 @@ func (e *Engine) NewSession(addr, laddr string, fd int, now int64, kill func()) 
 		user:    "default",
 	}
 	s.pubProto = 2
-	s.Authed = e.Config.RequirePass() == ""
+	def := e.acl.reg.Default()
+	s.acct.Store(def)
+	s.Authed = authFree(def)
 	s.LastActive.Store(now)
 	e.clientsMu.Lock()
 	e.clients[s.ID] = s
 	e.clientsMu.Unlock()
 	e.stats.connections.Add(1)
 	return s
+}
+
+// authFree reports whether connections are authenticated as u without
+// AUTH: u is on and needs no password.
+func authFree(u *acl.User) bool {
+	r := u.Rules()
+	return r.Enabled() && r.NoPass()
 }
 
 // CloseSession unregisters a session when its connection ends.
