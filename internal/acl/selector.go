@@ -201,10 +201,11 @@ func (s *selector) addKeyPattern(op string) error {
 			}
 			break
 		}
-		if perm == 0 || i == len(op) {
+		// "%R" without '~' is accepted with an empty pattern, as Redis does.
+		if perm == 0 {
 			return ErrRuleSyntax
 		}
-		rest = op[i+1:]
+		rest = op[min(i+1, len(op)):]
 	}
 	if hasSpace(rest) {
 		return ErrRuleSyntax
