@@ -1,0 +1,142 @@
+package integration
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"cairn/internal/testutil"
+)
+
+// TestACLUsersWithGoRedis runs the ACL life cycle through go-redis: a
+// restricted user connects with Username/Password, is refused with
+// NOPERM, shows up in ACL LOG, and is disconnected by ACL DELUSER.
+func TestACLUsersWithGoRedis(t *testing.T) {
+	p := testutil.StartCairn(t)
+	ctx := testCtx(t, 20*time.Second)
+	admin := newClient(t, p, 2)
+	must(t, admin.Do(ctx, "ACL", "SETUSER", "app", "on", ">s3cret", "~app:*", "+@read", "+set", "+ping").Err())
+
+	app := redis.NewClient(&redis.Options{Addr: p.Addr(), Username: "app", Password: "s3cret", PoolSize: 1, MaxRetries: -1})
+	t.Cleanup(func() { app.Close() })
+	must(t, app.Set(ctx, "app:1", "v", 0).Err())
+	if v, err := app.Get(ctx, "app:1").Result(); err != nil || v != "v" {
+		t.Fatalf("GET app:1 = %q, %v", v, err)
+	}
+	if err := app.Get(ctx, "other").Err(); err == nil || err.Error() != "NOPERM this user has no permissions to access one of the keys used as arguments" {
+		t.Fatalf("GET other: %v", err)
+	}
+	if err := app.Del(ctx, "app:1").Err(); err == nil || err.Error() != "NOPERM this user has no permissions to run the 'del' command" {
+		t.Fatalf("DEL: %v", err)
+	}
+	who, err := app.Do(ctx, "ACL", "WHOAMI").Result()
+	if err == nil || !strings.Contains(err.Error(), "'acl|whoami'") {
+		t.Fatalf("ACL WHOAMI as app = %v, %v (app has no @slow admin rights)", who, err)
+	}
+
+	entries, err := admin.Do(ctx, "ACL", "LOG").Slice()
+	must(t, err)
+	// go-redis's CLIENT SETINFO on connect is refused too (oldest entry).
+	if len(entries) < 3 {
+		t.Fatalf("ACL LOG has %d entries, want at least 3: %v", len(entries), entries)
+	}
+	for i, want := range []string{"acl|whoami", "del", "other"} {
+		if e := entries[i].([]interface{}); e[7] != want {
+			t.Errorf("ACL LOG[%d] object = %v, want %s", i, e[7], want)
+		}
+	}
+	first := entries[0].([]interface{})
+	if first[2] != "reason" || first[3] != "command" || first[7] != "acl|whoami" || first[9] != "app" ||
+		!strings.Contains(first[13].(string), "cmd=acl|whoami user=app") {
+		t.Fatalf("ACL LOG[0] = %v", first)
+	}
+
+	// Wrong password: WRONGPASS and an auth entry naming the user.
+	bad := redis.NewClient(&redis.Options{Addr: p.Addr(), Username: "app", Password: "nope", MaxRetries: -1})
+	t.Cleanup(func() { bad.Close() })
+	if err := bad.Ping(ctx).Err(); err == nil || !strings.HasPrefix(err.Error(), "WRONGPASS") {
+		t.Fatalf("PING with a wrong password: %v", err)
+	}
+
+	// DELUSER closes the user's connections.
+	if n, err := admin.Do(ctx, "ACL", "DELUSER", "app").Int(); err != nil || n != 1 {
+		t.Fatalf("DELUSER = %d, %v", n, err)
+	}
+	if !waitFor(3*time.Second, func() bool {
+		list, err := admin.ClientList(ctx).Result()
+		return err == nil && !strings.Contains(list, "user=app")
+	}) {
+		t.Fatal("the deleted user's connection is still open")
+	}
+}
+
+// TestACLRequirePass checks that requirepass is the default user's
+// password, at start and through CONFIG SET.
+func TestACLRequirePass(t *testing.T) {
+	p := testutil.StartCairn(t, "--requirepass", "first")
+	ctx := testCtx(t, 20*time.Second)
+	c := redis.NewClient(&redis.Options{Addr: p.Addr(), Password: "first", PoolSize: 1})
+	t.Cleanup(func() { c.Close() })
+	must(t, c.Ping(ctx).Err())
+	must(t, c.ConfigSet(ctx, "requirepass", "second").Err())
+	line, err := c.Do(ctx, "ACL", "LIST").StringSlice()
+	must(t, err)
+	want := "user default on #" + sha256hex("second") + " ~* &* +@all"
+	if len(line) != 1 || line[0] != want {
+		t.Fatalf("ACL LIST = %q, want %q", line, want)
+	}
+	fresh := redis.NewClient(&redis.Options{Addr: p.Addr(), Password: "second", PoolSize: 1})
+	t.Cleanup(func() { fresh.Close() })
+	must(t, fresh.Ping(ctx).Err())
+	must(t, c.ConfigSet(ctx, "requirepass", "").Err())
+	if got, _ := c.Do(ctx, "ACL", "LIST").StringSlice(); len(got) != 1 || got[0] != "user default on nopass ~* &* +@all" {
+		t.Fatalf("after clearing requirepass: %q", got)
+	}
+}
+
+// TestACLFile saves users to the aclfile, changes them, loads the file
+// back and checks that loading is all or nothing, as in Redis.
+func TestACLFile(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "users.acl")
+	must(t, os.WriteFile(file, []byte("user default on nopass ~* &* +@all\nuser ro on #"+sha256hex("pw")+" ~* resetchannels -@all +@read\n"), 0o644))
+	p := testutil.StartCairn(t, "--aclfile", file)
+	ctx := testCtx(t, 20*time.Second)
+	c := newClient(t, p, 2)
+	users, err := c.Do(ctx, "ACL", "USERS").StringSlice()
+	must(t, err)
+	if strings.Join(users, ",") != "default,ro" {
+		t.Fatalf("users from the file = %q (is Engine.ACLError checked at start?)", users)
+	}
+	must(t, c.Do(ctx, "ACL", "SETUSER", "extra", "on", "nopass", "+get").Err())
+	must(t, c.Do(ctx, "ACL", "SAVE").Err())
+	saved, err := os.ReadFile(file)
+	must(t, err)
+	if !strings.Contains(string(saved), "user extra on nopass resetchannels -@all +get\n") {
+		t.Fatalf("saved file:\n%s", saved)
+	}
+	must(t, os.WriteFile(file, []byte("user ro on +nosuch\nbogus\n"), 0o644))
+	err = c.Do(ctx, "ACL", "LOAD").Err()
+	want := "ERR " + file + ":1: Unknown command or category name in ACL. " + file + ":2 should start with user keyword followed by the username. WARNING: ACL errors detected, no change to the previously active ACL rules was performed"
+	if err == nil || err.Error() != want {
+		t.Fatalf("ACL LOAD of a bad file: %v\nwant %s", err, want)
+	}
+	must(t, os.WriteFile(file, []byte("user solo on nopass +ping\n"), 0o644))
+	must(t, c.Do(ctx, "ACL", "LOAD").Err())
+	users, err = c.Do(ctx, "ACL", "USERS").StringSlice()
+	must(t, err)
+	if strings.Join(users, ",") != "default,solo" {
+		t.Fatalf("users after LOAD = %q", users)
+	}
+}
+
+func sha256hex(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
+}
