@@ -51,6 +51,12 @@ type Log struct {
 	policy atomic.Int32
 	stamps atomic.Bool // aof-timestamp-enabled
 
+	// Busy, when set, reports whether other committers are in the middle
+	// of work that will append records and commit them: an always round
+	// then waits briefly for them, so one fdatasync covers everybody's
+	// records instead of each taking its turn with a part of the batch.
+	Busy func() bool
+
 	// Fatal ends the process after an unrecoverable error (fsync failure
 	// under always). Tests replace it.
 	Fatal func(msg string, err error)
@@ -83,8 +89,11 @@ type Log struct {
 	durable   atomic.Uint64
 	syncStart atomic.Int64 // UnixNano when the running fsync began; 0 none
 	delayed   atomic.Int64 // aof_delayed_fsync
-	waitMu    sync.Mutex
-	waitCond  *sync.Cond
+	// syncMu serialises fsync rounds: the syncer's and those connections
+	// run themselves under appendfsync always (syncFor). Retired files
+	// are closed only inside a round, so a round never fsyncs a closed
+	// descriptor.
+	syncMu sync.Mutex
 	kick      chan struct{}
 	stop      chan struct{}
 	stopped   chan struct{}
@@ -105,7 +114,6 @@ func New(dir, prefix string, policy Policy, log *slog.Logger) *Log {
 	}
 	l := &Log{dir: dir, prefix: prefix, log: log, curDB: -1, kick: make(chan struct{}, 1)}
 	l.policy.Store(int32(policy))
-	l.waitCond = sync.NewCond(&l.waitMu)
 	l.Fatal = func(msg string, err error) {
 		log.Error(msg, "err", err)
 		os.Exit(1)
@@ -174,7 +182,7 @@ func (l *Log) Commit() {
 		l.writeUpTo(target)
 	}
 	if Policy(l.policy.Load()) == Always && l.durable.Load() < target && l.writeErr.Load() == nil {
-		l.waitDurable(target)
+		l.syncFor(target)
 	}
 }
 
@@ -297,14 +305,22 @@ func strerror(err error) string {
 	return err.Error()
 }
 
-// waitDurable blocks until an fdatasync covers record seq.
-func (l *Log) waitDurable(seq uint64) {
-	l.waitMu.Lock()
-	for l.durable.Load() < seq {
-		l.kickSyncer()
-		l.waitCond.Wait()
+// syncFor returns once an fdatasync covers record seq (appendfsync
+// always). The first caller runs the fdatasync itself rather than waking
+// the syncer goroutine and sleeping until it is done, which costs two
+// thread hand-offs per commit; callers that queue behind it meanwhile
+// find their records covered by its round and return at once (group
+// commit).
+func (l *Log) syncFor(seq uint64) {
+	l.syncMu.Lock()
+	if l.durable.Load() < seq {
+		l.gather()
+		if t := l.seq.Load(); l.written.Load() < t {
+			l.writeUpTo(t) // what the others appended meanwhile joins the round
+		}
+		l.syncRound(false)
 	}
-	l.waitMu.Unlock()
+	l.syncMu.Unlock()
 }
 
 func (l *Log) kickSyncer() {
@@ -335,12 +351,30 @@ func (l *Log) syncer() {
 				l.writeUpTo(t)
 			}
 		}
-		l.syncOnce(timed)
+		l.syncMu.Lock()
+		l.syncRound(timed)
+		l.syncMu.Unlock()
 	}
 }
 
-// syncOnce runs one fsync round if the policy calls for it.
-func (l *Log) syncOnce(timed bool) {
+// gatherWait bounds how long an always round waits for busy producers.
+const gatherWait = 200 * time.Microsecond
+
+// gather delays an always round while other committers are busy (see
+// Busy). It sleeps rather than spins: on a small machine the committers
+// it waits for need the CPU.
+func (l *Log) gather() {
+	if l.Busy == nil {
+		return
+	}
+	for deadline := time.Now().Add(gatherWait); l.Busy() && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Microsecond)
+	}
+}
+
+// syncRound runs one fsync round if the policy calls for it. syncMu must
+// be held.
+func (l *Log) syncRound(timed bool) {
 	p := Policy(l.policy.Load())
 	l.ioMu.Lock()
 	f, retired, w := l.file, l.retired, l.written.Load()
@@ -394,9 +428,6 @@ func (l *Log) markDurable(w uint64) {
 	if w > l.durable.Load() {
 		l.durable.Store(w)
 	}
-	l.waitMu.Lock()
-	l.waitCond.Broadcast()
-	l.waitMu.Unlock()
 }
 
 // openIncr opens (creating if needed) an incremental file for appending.

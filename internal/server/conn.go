@@ -21,13 +21,29 @@ const (
 	idleShrinkAbove = 256 << 10
 )
 
-// conn is one client connection and its loop.
+// conn is one client connection. It runs in one of two modes: served by
+// an event loop through its own non-blocking socket (fd; the default for
+// TCP on Linux, eventloop_linux.go), or by a goroutine of its own through
+// nc (TLS, MONITOR clients, shutdown, other platforms). A connection
+// moves from the loop to a goroutine at most once and never back.
 type conn struct {
 	srv    *Server
-	nc     net.Conn
+	nc     net.Conn // goroutine mode; nil while a loop serves the conn
 	sess   *command.Session
 	ctx    command.Ctx
 	parser resp.Parser
+
+	// Event-loop mode. fd and nc change only under killMu, so CLIENT KILL
+	// from another goroutine never touches a closed (and maybe reused)
+	// descriptor.
+	killMu   sync.Mutex
+	fd       int // the connection's socket while a loop serves it; -1 otherwise
+	loop     *eventLoop
+	byLoop   bool  // fixed in newConn: a loop, not serve, runs the conn first
+	pendOut  bool  // loop mode: ctx.Out[outSent:] waits for the socket to take it
+	outSent  int   // loop mode: bytes at the front of ctx.Out already written
+	closing  bool  // loop mode: close once the pending replies are written
+	lastRead int64 // loop mode: Unix ms of the last bytes received (timeout)
 
 	buf   []byte // read buffer; buf[start:] holds unparsed bytes
 	start int
@@ -41,9 +57,10 @@ type conn struct {
 }
 
 func newConn(s *Server, nc net.Conn) *conn {
-	c := &conn{srv: s, nc: nc, buf: make([]byte, 0, initialReadBuf)}
+	c := &conn{srv: s, nc: nc, fd: -1, buf: make([]byte, 0, initialReadBuf)}
 	fd := 0
-	if tc, ok := nc.(*net.TCPConn); ok {
+	tc, isTCP := nc.(*net.TCPConn)
+	if isTCP {
 		if ka := s.cfg.TCPKeepAlive(); ka > 0 {
 			tc.SetKeepAlive(true)
 			tc.SetKeepAlivePeriod(ka)
@@ -54,32 +71,93 @@ func newConn(s *Server, nc net.Conn) *conn {
 		}
 	}
 	now := time.Now().UnixMilli()
-	c.sess = s.engine.NewSession(nc.RemoteAddr().String(), nc.LocalAddr().String(), fd, now, func() { nc.Close() })
+	addr, laddr := nc.RemoteAddr().String(), nc.LocalAddr().String()
+	var loop *eventLoop
+	if isTCP {
+		loop = s.loops.pick(s)
+	}
+	if loop != nil {
+		if own, err := takeSocket(tc, fd); err == nil {
+			c.fd, fd, c.loop, c.byLoop, c.nc = own, own, loop, true, nil
+			c.lastRead = now
+		} else {
+			s.log.Warn("serving a connection without the event loop", "err", err)
+		}
+	}
+	c.sess = s.engine.NewSession(addr, laddr, fd, now, c.kill)
 	c.ctx.E = s.engine
 	c.ctx.S = c.sess
+	if c.byLoop {
+		loop.adopt(c)
+	}
 	return c
 }
 
-// interrupt wakes a blocked read so the loop notices shutdown.
+// kill closes the connection from another goroutine (CLIENT KILL). In
+// loop mode it shuts the socket down; the loop then reads end-of-file and
+// closes it.
+func (c *conn) kill() {
+	c.killMu.Lock()
+	defer c.killMu.Unlock()
+	switch {
+	case c.nc != nil:
+		c.nc.Close()
+	case c.fd >= 0:
+		// Unregister now, as Redis frees a killed client at once: the
+		// loop notices the shut-down socket only on its next round.
+		c.srv.engine.Unregister(c.sess)
+		shutdownSocket(c.fd)
+	}
+}
+
+// interrupt wakes a blocked read so the connection notices shutdown. A
+// connection in an event loop is handed to a goroutine by the loop, which
+// then interrupts it.
 func (c *conn) interrupt() {
-	c.nc.SetReadDeadline(time.Unix(1, 0))
+	c.killMu.Lock()
+	nc, loop := c.nc, c.loop
+	c.killMu.Unlock()
+	if nc == nil {
+		if loop != nil {
+			loop.wake()
+		}
+		return
+	}
+	nc.SetReadDeadline(time.Unix(1, 0))
 	// A client that stops reading would block its connection's write, and
 	// with it the whole shutdown; give it a bounded time to take its
 	// replies.
-	c.nc.SetWriteDeadline(time.Now().Add(shutdownWriteGrace))
+	nc.SetWriteDeadline(time.Now().Add(shutdownWriteGrace))
 }
 
 // shutdownWriteGrace bounds how long shutdown waits for a client that
 // does not read its replies.
 const shutdownWriteGrace = 5 * time.Second
 
+// serve runs the connection in goroutine mode; for a connection an event
+// loop adopted in newConn it returns at once.
 func (c *conn) serve() {
+	if c.byLoop {
+		return
+	}
+	c.serveGoroutine()
+}
+
+// serveGoroutine is the goroutine-mode loop: read, execute everything
+// buffered, write once, until the connection ends.
+func (c *conn) serveGoroutine() {
 	defer func() {
 		c.srv.engine.CloseSession(c.sess)
 		c.lingerIfShuttingDown()
 		c.nc.Close()
 		c.srv.forget(c)
 	}()
+	// A connection an event loop handed over may owe its client replies,
+	// may be closing, or may have just become a monitor.
+	if !c.flush() || c.closing {
+		return
+	}
+	c.startFeed()
 	for {
 		if !c.readMore() {
 			return
@@ -88,10 +166,15 @@ func (c *conn) serve() {
 		if !c.flush() || closeNow {
 			return
 		}
-		if m := c.sess.Monitor; m != nil && m != c.fed {
-			c.fed = m
-			go c.feedMonitor(m)
-		}
+		c.startFeed()
+	}
+}
+
+// startFeed starts writing the MONITOR feed once the session monitors.
+func (c *conn) startFeed() {
+	if m := c.sess.Monitor; m != nil && m != c.fed {
+		c.fed = m
+		go c.feedMonitor(m)
 	}
 }
 
@@ -121,22 +204,8 @@ func (c *conn) lingerIfShuttingDown() {
 // it first when full. It returns false when the connection is finished.
 func (c *conn) readMore() bool {
 	cfg := c.srv.cfg
-	if len(c.buf) == cap(c.buf) {
-		pending := len(c.buf) - c.start
-		if int64(pending) >= cfg.ClientQueryBufferLimit() {
-			c.srv.log.Warn("closing client that reached max query buffer length",
-				"id", c.sess.ID, "addr", c.sess.Addr, "qbuf", pending)
-			return false
-		}
-		if c.start > 0 && c.start >= cap(c.buf)/2 {
-			n := copy(c.buf, c.buf[c.start:])
-			c.buf = c.buf[:n]
-			c.start = 0
-		} else {
-			nb := make([]byte, pending, 2*cap(c.buf))
-			copy(nb, c.buf[c.start:])
-			c.buf, c.start = nb, 0
-		}
+	if !c.makeRoom() {
+		return false
 	}
 	if t := cfg.Timeout(); t > 0 && c.sess.Monitor == nil {
 		c.nc.SetReadDeadline(time.Now().Add(t))
@@ -164,6 +233,30 @@ func (c *conn) readMore() bool {
 	}
 	_ = io.EOF
 	return false
+}
+
+// makeRoom grows or compacts a full read buffer. It returns false when
+// the unparsed input has reached client-query-buffer-limit.
+func (c *conn) makeRoom() bool {
+	if len(c.buf) < cap(c.buf) {
+		return true
+	}
+	pending := len(c.buf) - c.start
+	if int64(pending) >= c.srv.cfg.ClientQueryBufferLimit() {
+		c.srv.log.Warn("closing client that reached max query buffer length",
+			"id", c.sess.ID, "addr", c.sess.Addr, "qbuf", pending)
+		return false
+	}
+	if c.start > 0 && c.start >= cap(c.buf)/2 {
+		n := copy(c.buf, c.buf[c.start:])
+		c.buf = c.buf[:n]
+		c.start = 0
+	} else {
+		nb := make([]byte, pending, 2*cap(c.buf))
+		copy(nb, c.buf[c.start:])
+		c.buf, c.start = nb, 0
+	}
+	return true
 }
 
 func (s *Server) isClosing() bool {
@@ -208,7 +301,7 @@ func (c *conn) execBuffered() (closeAfter bool) {
 		}
 		// One compare per command stops a pipelined flood of big
 		// replies before the batch allocates past the limit.
-		if int64(len(c.ctx.Out)) > hard || (!c.sess.Authed && len(c.ctx.Out) > unauthOutputLimit) {
+		if pending := len(c.ctx.Out) - c.outSent; int64(pending) > hard || (!c.sess.Authed && pending > unauthOutputLimit) {
 			c.dropForOutputLimit("hard")
 			return true
 		}
@@ -257,12 +350,18 @@ func (c *conn) flush() bool {
 		c.dropForOutputLimit("soft")
 	}
 	c.srv.engine.CountNet(0, int64(len(out)))
-	if cap(out) > idleShrinkAbove {
+	c.resetOut()
+	return err == nil
+}
+
+// resetOut empties the output buffer once written, dropping one that a
+// big reply grew so an idle connection does not keep it.
+func (c *conn) resetOut() {
+	if cap(c.ctx.Out) > idleShrinkAbove {
 		c.ctx.Out = nil
 	} else {
-		c.ctx.Out = out[:0]
+		c.ctx.Out = c.ctx.Out[:0]
 	}
-	return err == nil
 }
 
 // feedMonitor copies the MONITOR feed to the client until it is stopped
@@ -353,8 +452,8 @@ func (c *conn) softExpired() bool {
 // dropForOutputLimit discards the pending replies (the AOF batch is still
 // committed by flush) and logs the close in Redis's words.
 func (c *conn) dropForOutputLimit(which string) {
-	omem := len(c.ctx.Out)
-	c.ctx.Out = c.ctx.Out[:0]
+	omem := len(c.ctx.Out) - c.outSent
+	c.ctx.Out, c.outSent = c.ctx.Out[:0], 0
 	c.srv.log.Warn(fmt.Sprintf("Client id=%d addr=%s omem=%d scheduled to be closed ASAP for overcoming of output buffer limits.",
 		c.sess.ID, c.sess.Addr, omem), "limit", which)
 }

@@ -44,6 +44,7 @@ type Server struct {
 	loading  atomic.Bool
 	exitErr  error
 	aof      *aof.Log // the append-only file (persistence.go)
+	loops    loopSet  // event loops serving plain TCP connections (eventloop_linux.go)
 }
 
 // New prepares a server from cfg: it creates the data directory and the
