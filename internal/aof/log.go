@@ -93,10 +93,10 @@ type Log struct {
 	// run themselves under appendfsync always (syncFor). Retired files
 	// are closed only inside a round, so a round never fsyncs a closed
 	// descriptor.
-	syncMu sync.Mutex
-	kick      chan struct{}
-	stop      chan struct{}
-	stopped   chan struct{}
+	syncMu  sync.Mutex
+	kick    chan struct{}
+	stop    chan struct{}
+	stopped chan struct{}
 
 	// Manifest and rewrite state, guarded by rwMu (one rewrite at a time).
 	rwMu     sync.Mutex

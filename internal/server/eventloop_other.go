@@ -19,6 +19,8 @@ func (l *eventLoop) adopt(*conn) {}
 
 func (l *eventLoop) wake() {}
 
-func takeSocket(*net.TCPConn, int) (int, error) { return -1, errors.New("server: no event loop on this platform") }
+func takeSocket(*net.TCPConn, int) (int, error) {
+	return -1, errors.New("server: no event loop on this platform")
+}
 
 func shutdownSocket(int) {}
