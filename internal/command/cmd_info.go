@@ -74,6 +74,7 @@ var infoSections = []infoSection{
 	{"latencystats", "Latencystats", false, true, func(*Engine, *infoWriter) {}},
 	{"cluster", "Cluster", true, true, infoCluster},
 	{"keyspace", "Keyspace", true, true, infoKeyspace},
+	{"cairn", "Cairn", false, false, infoCairn}, // only by name (info_cairn.go)
 }
 
 func cmdInfo(c *Ctx) {

@@ -191,6 +191,7 @@ func (e *Engine) ResetStats() {
 	f.lastSample = time.Time{}
 	f.ops, f.netIn, f.netOut = rateRing{}, rateRing{}, rateRing{}
 	f.mu.Unlock()
+	resetGCBaseline()
 }
 
 func (cmd *Command) resetStats() {
