@@ -180,6 +180,7 @@ func (c *Ctx) Propagate(db int, args ...[]byte) {
 		// variadic list escape, one allocation per write command even
 		// with persistence off (found by TestExecHotPathNoAllocs).
 		rec := append(c.journalArgs[:0], args...)
+		rec[0] = c.E.journalName(rec[0]) // rename-command (rename.go)
 		j.Append(db, rec...)
 		clear(rec) // don't pin the request buffer or values
 		c.journalArgs = rec[:0]

@@ -26,8 +26,10 @@ type Engine struct {
 	// time.Now reads two clocks.
 	monoBase time.Time
 
-	table map[string]*Command
-	stats stats
+	table     map[string]*Command
+	renamed   *renames // rename-command's leftovers; nil without any (rename.go)
+	renameErr error
+	stats     stats
 
 	clientsMu   sync.Mutex
 	clients     map[int64]*Session
@@ -86,6 +88,7 @@ func NewEngine(st *store.Store, cfg *config.Config) *Engine {
 	if cfg := e.table["config"]; cfg != nil {
 		e.resetStatCmd = cfg.Subs["resetstat"]
 	}
+	e.renamed, e.renameErr = applyRenames(e.table, cfg.RenameCommands())
 	e.RunID = newRunID()
 	e.acl = newACLState(e)
 	e.slowlog.init()
@@ -128,7 +131,7 @@ func (e *Engine) Replay(c *Ctx) error {
 	name := c.Args[0]
 	var cmd *Command
 	if len(name) <= maxNameLen {
-		cmd = e.table[string(lowerInto(c.lower[:], name))]
+		cmd = e.replayLookup(lowerInto(c.lower[:], name))
 	}
 	if cmd != nil && cmd.Subs != nil && len(c.Args) > 1 && len(c.Args[1]) <= maxNameLen {
 		cmd = cmd.Subs[string(lowerInto(c.lower[:], c.Args[1]))]
