@@ -39,6 +39,26 @@
 // volatile list and removes expired ones without any access. Both report
 // every removal to the OnExpire hook so the caller can log it as a DEL.
 //
+// # Memory and eviction
+//
+// Each shard accounts the bytes its keyspace really occupies: per entry
+// the 64-byte struct plus its key/value buffer rounded up to the Go size
+// class, plus the shard's bucket array and volatile list (memory.go).
+// TrackMemory adds a store-wide counter kept exact under the shard locks,
+// so maxmemory can be checked per command with one atomic load.
+// UsedBytes is that figure plus a Baseline the caller measures for
+// everything outside the keyspace.
+//
+// Evict (evict.go) removes one key by a maxmemory-policy. LRU, LFU and
+// TTL policies sample keys per database from random shards into a pool of
+// the best 16 candidates kept across calls, as Redis does; a candidate
+// whose score dropped since it was sampled is rescored rather than
+// evicted. The removal goes through the normal unlink path with the shard
+// locked (so an active Cut preserves it) and is reported to the caller's
+// EvictFunc before the key goes, for the DEL in the append-only file.
+// Entries keep an LFU counter and its decay time in their padding
+// (lfu.go); accesses update it only while SetLFU has it on.
+//
 // # SCAN
 //
 // A cursor is the shard number in the high bits and a bucket cursor in the

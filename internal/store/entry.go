@@ -32,16 +32,22 @@ const (
 
 // Entry is one key and its value. The fields are guarded by the mutex of
 // the shard that holds the entry.
+//
+// The struct is 64 bytes, one Go size class: the LFU fields live in what
+// would otherwise be padding, so tracking frequency costs no memory per
+// key (TestEntrySize guards this).
 type Entry struct {
 	next   *Entry
 	buf    []byte // key bytes followed by value bytes
 	expire int64  // absolute Unix ms; 0 means no expiry
 	klen   uint32
 	vol    int32  // index in shard.vol, -1 when the key has no expiry
-	atime  uint32 // access clock (seconds) for OBJECT IDLETIME
+	atime  uint32 // access clock (seconds) for OBJECT IDLETIME and LRU
 	flags  uint8
 	kind   Kind
+	ldt    uint16 // LFU: Unix minutes (mod 2^16) of the last decrement (lfu.go)
 	ver    uint32 // epoch of the last Cut that dealt with this entry (cut.go)
+	lfu    uint8  // LFU: logarithmic access counter (lfu.go)
 }
 
 // Key returns the key. It aliases the entry's storage.
@@ -84,18 +90,21 @@ func (e *Entry) ATime() uint32 { return e.atime }
 
 func (e *Entry) expired(now int64) bool { return e.expire != 0 && e.expire <= now }
 
-// setValue replaces the value, reusing the storage when it fits.
-func (e *Entry) setValue(v []byte) {
+// setValue replaces the value, reusing the storage when it fits. It
+// returns the change in the entry's accounted bytes.
+func (e *Entry) setValue(v []byte) int64 {
 	n := int(e.klen) + len(v)
 	if cap(e.buf) >= n && cap(e.buf) <= 2*n+16 {
 		e.buf = e.buf[:n]
 		copy(e.buf[e.klen:], v)
-		return
+		return 0
 	}
+	before := allocSize(cap(e.buf))
 	nb := make([]byte, n)
 	copy(nb, e.buf[:e.klen])
 	copy(nb[e.klen:], v)
 	e.buf = nb
+	return allocSize(cap(nb)) - before
 }
 
 func newEntry(key, val []byte) *Entry {

@@ -15,6 +15,7 @@ type Shard struct {
 	vol     []*Entry // entries with an expiry, for sampling
 	keys    atomic.Int64
 	expires atomic.Int64
+	used    atomic.Int64 // accounted bytes (memory.go)
 }
 
 // Lock takes the shard's mutex.
@@ -46,7 +47,14 @@ func (sh *Shard) Get(h uint64, key []byte, now int64) *Entry {
 		sh.expire(h, e)
 		return nil
 	}
-	e.atime = sh.db.store.clock(now)
+	// Record the access: the LRU clock always, the LFU counter when an
+	// LFU policy asked for it (lfu.go). Written out rather than a helper,
+	// which would be too big to inline on the hottest path.
+	st := sh.db.store
+	e.atime = st.clock(now)
+	if st.lfuOn.Load() {
+		st.lfuTouch(e, now)
+	}
 	return e
 }
 
@@ -65,18 +73,18 @@ func (sh *Shard) Peek(h uint64, key []byte, now int64) *Entry {
 // returns the entry. An existing entry keeps its identity and storage.
 func (sh *Shard) Set(h uint64, key, val []byte, expire int64, now int64) *Entry {
 	e := sh.tab.find(h, key)
-	if e != nil {
-		sh.preserve(e)
-		e.setValue(val)
-		e.flags = 0
-		e.kind = KindString
-	} else {
-		e = newEntry(key, val)
-		sh.markNew(e)
-		sh.tab.insert(h, e, sh.hash)
-		sh.keys.Add(1)
+	if e == nil {
+		return sh.Insert(h, key, val, expire, now)
 	}
-	e.atime = sh.db.store.clock(now)
+	sh.preserve(e)
+	sh.account(e.setValue(val))
+	e.flags = 0
+	e.kind = KindString
+	st := sh.db.store
+	e.atime = st.clock(now)
+	if st.lfuOn.Load() {
+		st.lfuTouch(e, now)
+	}
 	sh.SetExpire(e, expire)
 	return e
 }
@@ -85,9 +93,13 @@ func (sh *Shard) Set(h uint64, key, val []byte, expire int64, now int64) *Entry 
 func (sh *Shard) Insert(h uint64, key, val []byte, expire int64, now int64) *Entry {
 	e := newEntry(key, val)
 	sh.markNew(e)
+	nb := len(sh.tab.buckets)
 	sh.tab.insert(h, e, sh.hash)
 	sh.keys.Add(1)
-	e.atime = sh.db.store.clock(now)
+	sh.account(entryCost(e) + sh.regrown(nb, cap(sh.vol)))
+	st := sh.db.store
+	e.atime = st.clock(now)
+	lfuStart(e, now)
 	sh.SetExpire(e, expire)
 	return e
 }
@@ -95,7 +107,7 @@ func (sh *Shard) Insert(h uint64, key, val []byte, expire int64, now int64) *Ent
 // SetValue replaces an entry's value, keeping its expiry.
 func (sh *Shard) SetValue(e *Entry, val []byte, enc Encoding) {
 	sh.preserve(e)
-	e.setValue(val)
+	sh.account(e.setValue(val))
 	e.setEncoding(enc)
 }
 
@@ -106,7 +118,11 @@ func (sh *Shard) SetEncoding(e *Entry, enc Encoding) { e.setEncoding(enc) }
 // geometrically so that repeated APPENDs stay amortised O(1).
 func (sh *Shard) AppendValue(e *Entry, suffix []byte) {
 	sh.preserve(e)
+	before := cap(e.buf)
 	e.buf = append(e.buf, suffix...)
+	if cap(e.buf) != before {
+		sh.account(allocSize(cap(e.buf)) - allocSize(before))
+	}
 	e.flags |= flagRaw
 }
 
@@ -117,8 +133,10 @@ func (sh *Shard) SetExpire(e *Entry, expire int64) {
 	}
 	if expire != 0 && e.vol < 0 {
 		e.vol = int32(len(sh.vol))
+		vc := cap(sh.vol)
 		sh.vol = append(sh.vol, e)
 		sh.expires.Add(1)
+		sh.account(sh.regrown(len(sh.tab.buckets), vc))
 	} else if expire == 0 && e.vol >= 0 {
 		sh.dropVolatile(e)
 	}
@@ -134,8 +152,9 @@ func (sh *Shard) dropVolatile(e *Entry) {
 	sh.vol = sh.vol[:last]
 	e.vol = -1
 	sh.expires.Add(-1)
-	if cap(sh.vol) > 64 && len(sh.vol) < cap(sh.vol)/4 {
+	if vc := cap(sh.vol); vc > 64 && len(sh.vol) < vc/4 {
 		sh.vol = append([]*Entry(nil), sh.vol...)
+		sh.account(sh.regrown(len(sh.tab.buckets), vc))
 	}
 }
 
@@ -162,8 +181,10 @@ func (sh *Shard) unlink(h uint64, e *Entry) {
 	if e.vol >= 0 {
 		sh.dropVolatile(e)
 	}
+	nb := len(sh.tab.buckets)
 	sh.tab.remove(h, e, sh.hash)
 	sh.keys.Add(-1)
+	sh.account(sh.regrown(nb, cap(sh.vol)) - entryCost(e))
 }
 
 // expire removes an expired entry and reports it to the store's hook.
@@ -183,4 +204,5 @@ func (sh *Shard) clear() {
 	sh.vol = nil
 	sh.keys.Store(0)
 	sh.expires.Store(0)
+	sh.account(-sh.used.Load())
 }

@@ -30,6 +30,16 @@ type Store struct {
 
 	expiredKeys atomic.Int64
 
+	// Memory accounting (memory.go) and eviction (evict.go, lfu.go).
+	tracking     atomic.Bool  // accounted is kept up to date
+	accounted    atomic.Int64 // sum of the shards' used while tracking
+	baseline     atomic.Int64 // memory outside the keyspace (SetBaseline)
+	evictedKeys  atomic.Int64
+	lfuOn        atomic.Bool // count accesses in the LFU counters
+	lfuLogFactor atomic.Int64
+	lfuDecay     atomic.Int64 // minutes per decrement; 0 = no decay
+	pool         evictionPool
+
 	// cut is the active consistent cut, if any (cut.go); cutEpoch numbers
 	// cuts and changes only under every shard lock.
 	cut      atomic.Pointer[Cut]
@@ -66,6 +76,8 @@ func NewSharded(n, shards int) *Store {
 		}
 		s.dbs[i].Store(db)
 	}
+	s.lfuLogFactor.Store(10) // lfu-log-factor and lfu-decay-time defaults
+	s.lfuDecay.Store(1)
 	return s
 }
 
