@@ -1,0 +1,23 @@
+package config
+
+// Indexes of the parameters eviction reads besides maxmemory,
+// maxmemory-policy and maxmemory-samples (accessors.go).
+var (
+	idxLFULogFactor = mustParam("lfu-log-factor")
+	idxLFUDecayTime = mustParam("lfu-decay-time")
+)
+
+// MemoryParams names the parameters whose change alters how the keyspace
+// tracks and evicts keys (the command engine's CONFIG SET hooks apply
+// them to the store).
+func MemoryParams() []string {
+	return []string{"maxmemory", "maxmemory-policy", "lfu-log-factor", "lfu-decay-time"}
+}
+
+// LFULogFactor is lfu-log-factor: how many accesses it takes to raise an
+// LFU counter that is already high (higher: slower growth).
+func (c *Config) LFULogFactor() int { return int(c.num(idxLFULogFactor)) }
+
+// LFUDecayTime is lfu-decay-time: the minutes after which an idle key's
+// LFU counter loses one; 0 means counters never decay.
+func (c *Config) LFUDecayTime() int { return int(c.num(idxLFUDecayTime)) }
