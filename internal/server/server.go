@@ -121,7 +121,7 @@ func (s *Server) Listen() error {
 		return errors.New("server: no address to listen on")
 	}
 	if !plain {
-		port = 0
+		port = tlsPort // INFO's tcp_port on a TLS-only server, as Redis
 	}
 	s.port.Store(int64(port))
 	s.startPersistence() // loads in the background (loading:1)
@@ -134,7 +134,8 @@ func (s *Server) closeListeners() {
 	}
 }
 
-// Port returns the TCP port the server listens on.
+// Port returns the plain TCP port the server listens on, or its tls-port
+// when it speaks TLS only (what Redis reports as INFO's tcp_port).
 func (s *Server) Port() int { return int(s.port.Load()) }
 
 // Loading reports whether the data set is still being loaded.

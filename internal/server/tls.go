@@ -68,24 +68,60 @@ func buildTLSConfig(cfg *config.Config, warn func(msg string)) (*tls.Config, err
 	if err := checkTLSCipherSuites(cfg.TLSCipherSuites(), warn); err != nil {
 		return nil, err
 	}
-	switch cfg.TLSAuthClients() {
-	case "no":
-		tc.ClientAuth = tls.NoClientCert
-	case "optional":
-		tc.ClientAuth = tls.VerifyClientCertIfGiven
-	default:
-		tc.ClientAuth = tls.RequireAndVerifyClientCert
-	}
-	caFile, caDir := cfg.TLSCACertFile(), cfg.TLSCACertDir()
-	if tc.ClientAuth != tls.NoClientCert && caFile == "" && caDir == "" {
-		return nil, errors.New("server: tls: either tls-ca-cert-file or tls-ca-cert-dir must be specified when tls-auth-clients is enabled")
-	}
-	if caFile != "" || caDir != "" {
-		if tc.ClientCAs, err = loadCAs(caFile, caDir); err != nil {
+	// Configured CAs must load even when unused, as in Redis.
+	var pool *x509.CertPool
+	if caFile, caDir := cfg.TLSCACertFile(), cfg.TLSCACertDir(); caFile != "" || caDir != "" {
+		if pool, err = loadCAs(caFile, caDir); err != nil {
 			return nil, err
 		}
 	}
+	auth := cfg.TLSAuthClients()
+	if auth == "no" {
+		return tc, nil
+	}
+	if pool == nil {
+		return nil, errors.New("server: tls: either tls-ca-cert-file or tls-ca-cert-dir must be specified when tls-auth-clients is enabled")
+	}
+	// Client certificates are verified by hand rather than through
+	// ClientCAs: crypto/tls would list the CAs' names in its certificate
+	// request, and a Go client (go-redis, cairn-cli) then withholds a
+	// certificate that no listed CA issued, so under "optional" it would
+	// get in anonymously where Redis, whose OpenSSL sends no list, refuses
+	// the certificate.
+	tc.ClientAuth = tls.RequireAnyClientCert
+	if auth == "optional" {
+		tc.ClientAuth = tls.RequestClientCert
+	}
+	tc.VerifyPeerCertificate = verifyClientChain(pool)
 	return tc, nil
+}
+
+// verifyClientChain checks a client's certificate chain (when it sent
+// one) against the CA pool, for client authentication, as OpenSSL does.
+func verifyClientChain(pool *x509.CertPool) func([][]byte, [][]*x509.Certificate) error {
+	return func(raw [][]byte, _ [][]*x509.Certificate) error {
+		if len(raw) == 0 {
+			return nil // "optional" without a certificate; "yes" never gets here
+		}
+		certs := make([]*x509.Certificate, len(raw))
+		for i, der := range raw {
+			c, err := x509.ParseCertificate(der)
+			if err != nil {
+				return fmt.Errorf("server: tls: client certificate: %w", err)
+			}
+			certs[i] = c
+		}
+		inter := x509.NewCertPool()
+		for _, c := range certs[1:] {
+			inter.AddCert(c)
+		}
+		_, err := certs[0].Verify(x509.VerifyOptions{Roots: pool, Intermediates: inter,
+			KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}})
+		if err != nil {
+			return fmt.Errorf("server: tls: client certificate: %w", err)
+		}
+		return nil
+	}
 }
 
 // loadKeyPair reads the certificate chain and its private key, decrypting

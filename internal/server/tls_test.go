@@ -155,6 +155,8 @@ func TestBuildTLSConfigRefusesIncompleteSettings(t *testing.T) {
 			"either tls-ca-cert-file or tls-ca-cert-dir must be specified"},
 		{"CA file without certificates", p.tlsArgs("--tls-ca-cert-file", p.serverKey), "holds no PEM certificate"},
 		{"missing CA dir", p.tlsArgs("--tls-ca-cert-dir", filepath.Join(p.dir, "nope")), "tls-ca-cert-dir"},
+		{"missing CA file while unused", p.tlsArgs("--tls-auth-clients", "no", "--tls-ca-cert-file", filepath.Join(p.dir, "nope")),
+			"load tls-ca-cert-file"},
 		{"unknown protocol", p.tlsArgs("--tls-protocols", "TLSv1.4"), "invalid tls-protocols specified"},
 		{"no known cipher", p.tlsArgs("--tls-ciphers", "FOO:BAR"), "failed to configure ciphers: FOO:BAR"},
 		{"no known TLSv1.3 suite", p.tlsArgs("--tls-ciphersuites", "FOO"), "failed to configure ciphersuites: FOO"},
@@ -178,8 +180,19 @@ func TestBuildTLSConfigSettings(t *testing.T) {
 		check func(t *testing.T, tc *tls.Config, w warnings)
 	}{
 		{"defaults", p.tlsArgs(), func(t *testing.T, tc *tls.Config, w warnings) {
-			if tc.ClientAuth != tls.RequireAndVerifyClientCert || tc.ClientCAs == nil {
+			// No ClientCAs: their names would go out in the certificate
+			// request, which OpenSSL (Redis) does not send.
+			if tc.ClientAuth != tls.RequireAnyClientCert || tc.ClientCAs != nil || tc.VerifyPeerCertificate == nil {
 				t.Errorf("ClientAuth = %v, ClientCAs = %v", tc.ClientAuth, tc.ClientCAs)
+			}
+			if err := tc.VerifyPeerCertificate(p.clientPair.Certificate, nil); err != nil {
+				t.Errorf("client certificate refused: %v", err)
+			}
+			if err := tc.VerifyPeerCertificate(p.otherClientPair.Certificate, nil); err == nil {
+				t.Error("certificate of another CA accepted")
+			}
+			if err := tc.VerifyPeerCertificate([][]byte{[]byte("junk")}, nil); err == nil {
+				t.Error("junk certificate accepted")
 			}
 			if tc.MinVersion != tls.VersionTLS12 || tc.MaxVersion != tls.VersionTLS13 {
 				t.Errorf("versions %x..%x, want TLS 1.2..1.3", tc.MinVersion, tc.MaxVersion)
@@ -189,20 +202,25 @@ func TestBuildTLSConfigSettings(t *testing.T) {
 			}
 		}},
 		{"optional", p.tlsArgs("--tls-auth-clients", "optional"), func(t *testing.T, tc *tls.Config, _ warnings) {
-			if tc.ClientAuth != tls.VerifyClientCertIfGiven {
+			if tc.ClientAuth != tls.RequestClientCert || tc.VerifyPeerCertificate == nil {
 				t.Errorf("ClientAuth = %v", tc.ClientAuth)
+			}
+			if err := tc.VerifyPeerCertificate(nil, nil); err != nil {
+				t.Errorf("no certificate refused under optional: %v", err)
+			}
+			if err := tc.VerifyPeerCertificate(p.otherClientPair.Certificate, nil); err == nil {
+				t.Error("certificate of another CA accepted under optional")
 			}
 		}},
 		{"no client auth needs no CA", []string{"--tls-cert-file", p.serverCert, "--tls-key-file", p.serverKey,
 			"--tls-auth-clients", "no"}, func(t *testing.T, tc *tls.Config, _ warnings) {
-			if tc.ClientAuth != tls.NoClientCert || tc.ClientCAs != nil {
-				t.Errorf("ClientAuth = %v, ClientCAs = %v", tc.ClientAuth, tc.ClientCAs)
+			if tc.ClientAuth != tls.NoClientCert || tc.VerifyPeerCertificate != nil {
+				t.Errorf("ClientAuth = %v", tc.ClientAuth)
 			}
 		}},
 		{"CA dir", []string{"--tls-cert-file", p.serverCert, "--tls-key-file", p.serverKey,
 			"--tls-ca-cert-dir", p.dir}, func(t *testing.T, tc *tls.Config, _ warnings) {
-			if _, err := p.clientPair.Leaf.Verify(x509.VerifyOptions{Roots: tc.ClientCAs,
-				KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}); err != nil {
+			if err := tc.VerifyPeerCertificate(p.clientPair.Certificate, nil); err != nil {
 				t.Errorf("client certificate does not verify against the CA dir: %v", err)
 			}
 		}},
@@ -452,8 +470,8 @@ func pingErr(c *redis.Client) error {
 func TestTLSOnlyServerAuthenticatesClients(t *testing.T) {
 	p := newTestPKI(t)
 	srv, addr := tlsInProcess(t, p, true)
-	if srv.srv.Port() != 0 {
-		t.Fatalf("Port() = %d on a TLS-only server, want 0", srv.srv.Port())
+	if want := addr[strings.LastIndexByte(addr, ':')+1:]; strconv.Itoa(srv.srv.Port()) != want {
+		t.Fatalf("Port() = %d on a TLS-only server, want the tls-port %s (as Redis's INFO)", srv.srv.Port(), want)
 	}
 	for _, ln := range srv.srv.listeners {
 		if _, ok := ln.(*tlsListener); !ok {
@@ -501,6 +519,10 @@ func TestTLSConfigSetSwapsConfiguration(t *testing.T) {
 	}
 	if err := pingErr(tlsClient(t, addr, anon)); err != nil {
 		t.Fatalf("client without certificate refused under tls-auth-clients optional: %v", err)
+	}
+	foreign := &tls.Config{RootCAs: p.caPool, Certificates: []tls.Certificate{p.otherClientPair}}
+	if err := pingErr(tlsClient(t, addr, foreign)); err == nil {
+		t.Fatal("a Go client with another CA's certificate got in under tls-auth-clients optional")
 	}
 	err := plain.ConfigSet(ctx, "tls-cert-file", filepath.Join(p.dir, "absent.crt")).Err()
 	want := "ERR CONFIG SET failed (possibly related to argument 'tls-cert-file') - Unable to update TLS configuration. Check server logs."
