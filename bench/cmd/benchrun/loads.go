@@ -26,11 +26,13 @@ type scale struct {
 	memoryKeys  int
 	aofKeys     int
 	rewriteKeys int
+	gcKeys      int // keys in the heap while GC pauses are measured
+	gcSeconds   int // per test (SET, then GET) of the GC load
 }
 
 var (
-	fullScale  = scale{reps: 5, pipelined: 1_000_000, single: 200_000, always: 30_000, alwaysP16: 200_000, mixed: 1_000_000, memoryKeys: 1_000_000, aofKeys: 1_000_000, rewriteKeys: 1_000_000}
-	quickScale = scale{reps: 3, pipelined: 200_000, single: 40_000, always: 6_000, alwaysP16: 50_000, mixed: 200_000, memoryKeys: 1_000_000, aofKeys: 1_000_000, rewriteKeys: 200_000}
+	fullScale  = scale{reps: 5, pipelined: 1_000_000, single: 200_000, always: 30_000, alwaysP16: 200_000, mixed: 1_000_000, memoryKeys: 1_000_000, aofKeys: 1_000_000, rewriteKeys: 1_000_000, gcKeys: 10_000_000, gcSeconds: 10}
+	quickScale = scale{reps: 3, pipelined: 200_000, single: 40_000, always: 6_000, alwaysP16: 50_000, mixed: 200_000, memoryKeys: 1_000_000, aofKeys: 1_000_000, rewriteKeys: 200_000, gcKeys: 2_000_000, gcSeconds: 5}
 )
 
 func n(v int) string { return strconv.Itoa(v) }

@@ -24,6 +24,7 @@ type bench struct {
 	memory      []memoryResult
 	aofLoad     []aofLoadResult
 	rewrite     []rewriteResult
+	gc          *gcResult
 	notes       []string
 }
 
@@ -33,7 +34,7 @@ func main() {
 	quick := flag.Bool("quick", false, "smaller loads (make bench-quick)")
 	redisServer := flag.String("redis-server", "redis-server", "redis-server binary")
 	redisBench := flag.String("redis-benchmark", "redis-benchmark", "redis-benchmark binary")
-	only := flag.String("only", "", "comma-separated parts to run (throughput, scaling, memory, aofload, rewrite); empty runs all")
+	only := flag.String("only", "", "comma-separated parts to run (throughput, scaling, memory, aofload, rewrite, gc); empty runs all")
 	render := flag.String("render", "", "only redraw the report and charts from this JSON record into -out")
 	flag.Parse()
 	if *render != "" {
@@ -81,7 +82,7 @@ func main() {
 	steps := []struct {
 		part string
 		run  func() error
-	}{{"scaling", b.runScaling}, {"memory", b.runMemory}, {"aofload", b.runAOFLoad}, {"rewrite", b.runRewrite}}
+	}{{"scaling", b.runScaling}, {"memory", b.runMemory}, {"aofload", b.runAOFLoad}, {"rewrite", b.runRewrite}, {"gc", b.runGCPause}}
 	for _, st := range steps {
 		if !parts[st.part] {
 			continue
@@ -98,7 +99,7 @@ func main() {
 }
 
 // partNames are the parts of a run, in the order they run.
-var partNames = []string{"throughput", "scaling", "memory", "aofload", "rewrite"}
+var partNames = []string{"throughput", "scaling", "memory", "aofload", "rewrite", "gc"}
 
 // selectParts parses -only; an empty list selects every part.
 func selectParts(only string) (map[string]bool, error) {

@@ -114,6 +114,7 @@ type record struct {
 	Memory     []memoryResult  `json:"memory"`
 	AOFLoad    []aofLoadResult `json:"aof_load"`
 	Rewrite    []rewriteResult `json:"rewrite,omitempty"`
+	GC         *gcResult       `json:"gc,omitempty"`
 	Notes      []string        `json:"notes"`
 }
 
@@ -133,7 +134,7 @@ func (b *bench) writeReports(dir string, m machine, quick, partial bool, elapsed
 	rec := record{Date: now.Format(time.RFC3339), Quick: quick, Reps: b.sc.reps, Seconds: elapsed.Seconds(), Machine: m,
 		Loads: b.loads, Rows: b.rows(b.s, b.loads, "cairn", "redis"), ToolChecks: b.toolChecks(),
 		Scaling: b.rows(b.scaling, []load{sl}, "GOMAXPROCS=2", "GOMAXPROCS=1"),
-		Memory:  b.memory, AOFLoad: b.aofLoad, Rewrite: b.rewrite, Notes: b.notes}
+		Memory:  b.memory, AOFLoad: b.aofLoad, Rewrite: b.rewrite, GC: b.gc, Notes: b.notes}
 	js, err := json.MarshalIndent(rec, "", "  ")
 	if err != nil {
 		return err
@@ -266,6 +267,7 @@ func markdown(rec record, charts []string) string {
 		p("| %s | %d | %d%s | %d | %.2f |\n", r.Server, r.KeysWritten, r.KeysLoaded, note, r.AOFBytes, r.Seconds)
 	}
 	rewriteSection(p, rec.Rewrite)
+	gcSection(p, rec.GC)
 	p("\n## Scaling: Cairn with GOMAXPROCS=2 vs 1\n\n")
 	p("| load | test | tool | GOMAXPROCS=2 ops/s | GOMAXPROCS=1 ops/s | ratio |\n|---|---|---|---:|---:|---:|\n")
 	for _, r := range rec.Scaling {
@@ -318,4 +320,17 @@ func spread(runs []float64) string {
 	}
 	lo, hi := slices.Min(runs), slices.Max(runs)
 	return fmt.Sprintf(" (%s–%s)", kops(lo), kops(hi))
+}
+
+// gcSection prints Cairn's GC pauses under load (issue 6: p99 < 1 ms
+// with 10M keys).
+func gcSection(p func(string, ...any), g *gcResult) {
+	if g == nil {
+		return
+	}
+	p("\n## GC pauses under load (Cairn)\n\n")
+	p("| keys | load | GC cycles | pauses | p50 | p99 | p99.9 | max | live heap | RSS |\n|---|---|---|---|---|---|---|---|---|---|\n")
+	p("| %d | %.0f s | %d | %d | %.0f µs | %.0f µs | %.0f µs | %.0f µs | %d MB | %d MB |\n",
+		g.Keys, g.LoadSecs, g.Cycles, g.Pauses, g.P50us, g.P99us, g.P999us, g.MaxUs, g.HeapBytes>>20, g.RSSKB>>10)
+	p("\nStop-the-world pauses from the Go runtime's histogram (INFO cairn, counted from CONFIG RESETSTAT), while cairn-benchmark fills the keys (-c 50 -P 100 SET, 16-byte values) and then runs -c 50 -P 16 SET then GET over all of them with 40-byte values, so every SET replaces an allocation. A percentile is its histogram bucket's upper bound.\n")
 }
