@@ -291,7 +291,7 @@ func cmdClientKill(c *Ctx) {
 		case eqFold(k, "laddr"):
 			laddr = v
 		case eqFold(k, "user"):
-			if string(v) != "default" {
+			if !c.E.UserExists(v) {
 				c.Error("ERR No such user '" + cstring(v) + "'")
 				return
 			}

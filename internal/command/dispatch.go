@@ -13,6 +13,7 @@ const (
 	flagLoading
 	flagStale
 	flagSkipMonitor
+	flagDenyOOM // refused while over maxmemory (maxmemory.go)
 )
 
 var flagBits = map[string]uint32{
@@ -22,6 +23,7 @@ var flagBits = map[string]uint32{
 	"loading":           flagLoading,
 	"stale":             flagStale,
 	"skip_monitor":      flagSkipMonitor,
+	"denyoom":           flagDenyOOM,
 	"no_mandatory_keys": 0,
 }
 
@@ -101,7 +103,7 @@ func (e *Engine) resolve(c *Ctx) *Command {
 		e.reject(c, cmd, "ERR wrong number of arguments for '"+cmd.FullName+"' command")
 		return nil
 	}
-	if !c.S.Authed && !cmd.has(flagNoAuth) {
+	if !cmd.has(flagNoAuth) && e.NeedsAuth(c.S) {
 		e.reject(c, cmd, errNoAuth)
 		return nil
 	}

@@ -276,7 +276,7 @@ func (c *conn) execBuffered() (closeAfter bool) {
 	executed := false
 	hard := c.outputHardLimit()
 	for c.start < len(c.buf) {
-		c.parser.Unauthenticated = !c.sess.Authed
+		c.parser.Unauthenticated = c.srv.engine.NeedsAuth(c.sess)
 		args, n, err := c.parser.Next(c.buf[c.start:])
 		if err != nil {
 			var pe *resp.ProtocolError
@@ -301,7 +301,7 @@ func (c *conn) execBuffered() (closeAfter bool) {
 		}
 		// One compare per command stops a pipelined flood of big
 		// replies before the batch allocates past the limit.
-		if pending := len(c.ctx.Out) - c.outSent; int64(pending) > hard || (!c.sess.Authed && pending > unauthOutputLimit) {
+		if pending := len(c.ctx.Out) - c.outSent; int64(pending) > hard || (pending > unauthOutputLimit && c.srv.engine.NeedsAuth(c.sess)) {
 			c.dropForOutputLimit("hard")
 			return true
 		}

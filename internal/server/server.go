@@ -64,6 +64,11 @@ func New(cfg *config.Config, log *slog.Logger) (*Server, error) {
 		finished: make(chan struct{}),
 	}
 	s.engine = command.NewEngine(st, cfg)
+	if err := s.engine.ACLError(); err != nil {
+		// Redis refuses to start rather than run with users it could not
+		// load.
+		return nil, fmt.Errorf("server: loading the ACL file: %w", err)
+	}
 	s.engine.Host = s
 	s.initPersistence()
 	return s, nil
