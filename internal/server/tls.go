@@ -41,9 +41,29 @@ type tlsListener struct{ net.Listener }
 //lint:ignore ST1005 the text is part of the protocol
 var errTLSUpdate = errors.New("Unable to update TLS configuration. Check server logs.")
 
-// buildTLSConfig turns the tls-* parameters into a server configuration.
-// What crypto/tls cannot express is reported through warn and otherwise
-// ignored: see the package documentation.
+// buildTLSConfig turns the tls-* parameters into a server configuration,
+// failing where Redis 7.0 refuses to start (or CONFIG SET fails):
+//
+//   - tls-cert-file, tls-key-file: PEM chain and key; tls-key-file-pass
+//     decrypts an encrypted key (PKCS#8 PBES2, or legacy PEM headers).
+//   - tls-ca-cert-file, tls-ca-cert-dir: CAs for client certificates; the
+//     dir is read as every PEM file in it (no OpenSSL hash lookup).
+//   - tls-auth-clients yes/optional/no; yes and optional need a CA.
+//   - tls-protocols: TLSv1 to TLSv1.3, default TLSv1.2 TLSv1.3; Go enables
+//     a contiguous range, so a gap is filled (with a warning).
+//   - tls-ciphers: OpenSSL or IANA suite names for TLSv1.2 and older;
+//     OpenSSL's selection language (HIGH:!aNULL) falls back to Go's
+//     defaults with a warning.
+//   - tls-session-caching no: session tickets off. crypto/tls resumes
+//     sessions by tickets only, so tls-session-cache-size and
+//     tls-session-cache-timeout have nothing to size and are ignored.
+//
+// Ignored because crypto/tls decides them itself: tls-ciphersuites (Go
+// always offers its three TLSv1.3 suites; the names are still validated),
+// tls-prefer-server-ciphers (Go orders suites by the hardware) and
+// tls-dh-params-file (Go has no finite-field DHE suites). tls-cluster,
+// tls-replication and the tls-client-* files concern connections Cairn
+// does not make.
 func buildTLSConfig(cfg *config.Config, warn func(msg string)) (*tls.Config, error) {
 	if cfg.TLSCertFile() == "" {
 		return nil, errors.New("server: tls: no tls-cert-file configured")

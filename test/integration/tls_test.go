@@ -363,3 +363,44 @@ func TestTLSStartupFailures(t *testing.T) {
 		})
 	}
 }
+
+// TestTLSEncryptedKeyMatchesRedis starts both servers with a key in
+// OpenSSL's legacy encrypted PEM form: the right tls-key-file-pass serves,
+// a wrong one stops the server at startup.
+func TestTLSEncryptedKeyMatchesRedis(t *testing.T) {
+	redisBin := testutil.RequireRedisServer(t)
+	cairnBin := testutil.BuildBinary(t, "cairn-server")
+	p := newPKI(t)
+	raw, err := os.ReadFile(p.serverKey)
+	must(t, err)
+	block, _ := pem.Decode(raw)
+	key, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+	must(t, err)
+	ecDER, err := x509.MarshalECPrivateKey(key.(*ecdsa.PrivateKey))
+	must(t, err)
+	//lint:ignore SA1019 the legacy format is what the test needs
+	enc, err := x509.EncryptPEMBlock(rand.Reader, "EC PRIVATE KEY", ecDER, []byte("s3cret"), x509.PEMCipherAES256)
+	must(t, err)
+	encPath := filepath.Join(p.dir, "server-encrypted.key")
+	must(t, os.WriteFile(encPath, pem.EncodeToMemory(enc), 0o600))
+	good := &tls.Config{RootCAs: p.caPool, Certificates: []tls.Certificate{p.client}}
+	for _, bin := range []string{redisBin, cairnBin} {
+		s := startTLSServer(t, bin, p, true, "--tls-key-file", encPath, "--tls-key-file-pass", "s3cret")
+		if err := tlsPing(s.tlsAddr(), good); err != nil {
+			t.Errorf("%s with the right passphrase: %v", s.name, err)
+		}
+		port, err := testutil.FreePort()
+		must(t, err)
+		dir := t.TempDir()
+		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		cmd := exec.CommandContext(ctx, bin, append([]string{"--port", "0", "--tls-port", strconv.Itoa(port),
+			"--bind", "127.0.0.1", "--dir", dir, "--appendonly", "no", "--save", ""},
+			append(p.serverArgs(), "--tls-key-file", encPath, "--tls-key-file-pass", "wrong")...)...)
+		cmd.Dir = dir
+		out, err := cmd.CombinedOutput()
+		cancel()
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+			t.Errorf("%s with a wrong passphrase: exit %v, want status 1; output:\n%s", s.name, err, out)
+		}
+	}
+}
