@@ -315,7 +315,9 @@ func infoClients(e *Engine, w *infoWriter) {
 func infoMemory(e *Engine, w *infoWriter) {
 	m := e.readMemory()
 	e.trackMemory()
-	used := m.heapObjects
+	// used_memory is the figure maxmemory is checked against
+	// (maxmemory.go); the allocator_* fields keep the heap's own view.
+	used := e.usedMemory(time.Now().UnixMilli())
 	peak := max(e.figures.peakMemory.Load(), used)
 	startup := min(e.figures.startupMemory.Load(), used)
 	rss := residentBytes()
@@ -510,7 +512,7 @@ func infoStats(e *Engine, w *infoWriter) {
 	w.float("expired_stale_perc", 0)
 	w.int("expired_time_cap_reached_count", 0)
 	w.int("expire_cycle_cpu_milliseconds", 0)
-	w.int("evicted_keys", 0)
+	w.int("evicted_keys", e.evictedKeys())
 	w.int("evicted_clients", 0)
 	w.int("total_eviction_exceeded_time", 0)
 	w.int("current_eviction_exceeded_time", 0)

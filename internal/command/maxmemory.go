@@ -1,7 +1,193 @@
 package command
 
+import (
+	"runtime/metrics"
+	"sync"
+	"sync/atomic"
+
+	"cairn/internal/config"
+	"cairn/internal/store"
+)
+
+// What used_memory means for Cairn.
+//
+// Redis reports the bytes its allocator handed out. Go has no such
+// counter that drops the moment a key is freed (the heap keeps garbage
+// until the next collection), and evicting against such a figure would
+// evict far too much. So Cairn's used_memory is two parts:
+//
+//   - the keyspace, accounted exactly by the store as keys change: each
+//     entry's struct and buffer at their Go size class, and the tables;
+//   - a baseline for everything else (connections, buffers, the runtime's
+//     own live objects): the live heap the garbage collector found at its
+//     last cycle minus the keyspace at that moment. It is resampled at
+//     most every 100 ms (baselineInterval), and changes only when a new
+//     collection has run.
+//
+// maxmemory is compared with the sum before every command, which is one
+// atomic load while a limit is set (the store's TrackMemory counter).
+
+// errOOM is Redis's reply to a denyoom command while over maxmemory.
+const errOOM = "OOM command not allowed when used memory > 'maxmemory'."
+
+// baselineInterval is how often, at most, the baseline is resampled (ms).
+const baselineInterval = 100
+
+// memoryState is the engine's eviction bookkeeping. It belongs in an
+// Engine field (mem memoryState); until the engine has one, mem() keeps
+// one per engine in memoryStates.
+type memoryState struct {
+	watch sync.Once
+
+	lastSample atomic.Int64 // ms (command time) of the last baseline sample
+	sampleMu   sync.Mutex   // guards what follows
+	samples    []metrics.Sample
+	lastCycles uint64
+	lastKeys   int64 // keyspace bytes at the previous sample
+
+	evictedBase atomic.Int64 // Store.EvictedKeys at the last CONFIG RESETSTAT
+}
+
+var memoryStates sync.Map // *Engine -> *memoryState
+
+// mem returns the engine's memory state, installing the CONFIG SET hooks
+// and applying the current settings the first time.
+func (e *Engine) mem() *memoryState {
+	v, ok := memoryStates.Load(e)
+	if !ok {
+		v, _ = memoryStates.LoadOrStore(e, &memoryState{})
+	}
+	m := v.(*memoryState)
+	m.watch.Do(func() { e.watchMemoryConfig() })
+	return m
+}
+
+// WatchMemoryConfig applies maxmemory, maxmemory-policy and the LFU
+// parameters to the store now and on every CONFIG SET. Call it once when
+// the engine is set up; memory checks, INFO and OBJECT call it lazily.
+func (e *Engine) WatchMemoryConfig() { e.mem() }
+
+func (e *Engine) watchMemoryConfig() {
+	if e.Config == nil || e.Store == nil {
+		return
+	}
+	for _, name := range config.MemoryParams() {
+		e.Config.OnChange(name, func(string) error {
+			e.applyMemoryConfig()
+			return nil
+		})
+	}
+	e.applyMemoryConfig()
+}
+
+// applyMemoryConfig tells the store whether to count LFU accesses and
+// whether to keep its O(1) byte counter (only worth its cost with a
+// limit to check).
+func (e *Engine) applyMemoryConfig() {
+	cfg, st := e.Config, e.Store
+	p, _ := store.ParsePolicy(cfg.MaxMemoryPolicy())
+	st.SetLFU(p.LFU(), cfg.LFULogFactor(), cfg.LFUDecayTime())
+	st.TrackMemory(cfg.MaxMemory() > 0)
+}
+
 // memoryAllows runs eviction when maxmemory is set and reports whether
-// cmd may run, replying with the OOM error when it may not.
+// cmd may run, replying with the OOM error when it may not. Without a
+// limit it is one atomic load.
 func (e *Engine) memoryAllows(c *Ctx, cmd *Command) bool {
+	if e.Config == nil {
+		return true
+	}
+	limit := e.Config.MaxMemory()
+	if limit == 0 {
+		return true
+	}
+	return e.enforceMemory(c, cmd, limit)
+}
+
+// enforceMemory evicts while the server is over limit, as Redis does
+// before any command, and refuses a denyoom command when eviction could
+// not bring it under.
+func (e *Engine) enforceMemory(c *Ctx, cmd *Command, limit int64) bool {
+	m := e.mem()
+	st := e.Store
+	if !st.Tracking() { // CONFIG SET hooks normally see to this
+		e.applyMemoryConfig()
+	}
+	e.sampleBaseline(m, c.Now, false)
+	if st.UsedBytes() <= limit {
+		return true
+	}
+	p, _ := store.ParsePolicy(e.Config.MaxMemoryPolicy())
+	samples := e.Config.MaxMemorySamples()
+	onEvict := func(db int, key []byte) { c.Propagate(db, bDEL, key) }
+	for st.UsedBytes() > limit {
+		if _, ok := st.Evict(p, samples, c.Now, onEvict); !ok {
+			break
+		}
+	}
+	if st.UsedBytes() > limit && cmd.has(flagDenyOOM) {
+		e.reject(c, cmd, errOOM)
+		return false
+	}
 	return true
+}
+
+// sampleBaseline refreshes the store's baseline from the runtime's
+// figures, at most every baselineInterval ms unless force.
+func (e *Engine) sampleBaseline(m *memoryState, now int64, force bool) {
+	last := m.lastSample.Load()
+	if !force && now-last < baselineInterval && now >= last {
+		return
+	}
+	if !m.lastSample.CompareAndSwap(last, now) && !force {
+		return // another connection is sampling
+	}
+	m.sampleMu.Lock()
+	defer m.sampleMu.Unlock()
+	if m.samples == nil {
+		m.samples = []metrics.Sample{
+			{Name: "/gc/heap/live:bytes"},
+			{Name: "/gc/cycles/total:gc-cycles"},
+		}
+	}
+	metrics.Read(m.samples)
+	if m.samples[0].Value.Kind() != metrics.KindUint64 || m.samples[1].Value.Kind() != metrics.KindUint64 {
+		return
+	}
+	live, cycles := int64(m.samples[0].Value.Uint64()), m.samples[1].Value.Uint64()
+	keys := e.Store.KeyspaceBytes()
+	if cycles != m.lastCycles {
+		// The collection ran between the previous sample and this one;
+		// the larger keyspace of the two errs towards a smaller
+		// baseline, so a burst of writes cannot inflate it into
+		// evictions.
+		e.Store.SetBaseline(live - max(keys, m.lastKeys))
+		m.lastCycles = cycles
+	}
+	m.lastKeys = keys
+}
+
+// usedMemory is used_memory: fresh baseline plus the keyspace.
+func (e *Engine) usedMemory(now int64) int64 {
+	if e.Store == nil {
+		return e.readMemory().heapObjects
+	}
+	e.sampleBaseline(e.mem(), now, true)
+	return e.Store.UsedBytes()
+}
+
+// evictedKeys is evicted_keys since the last CONFIG RESETSTAT.
+func (e *Engine) evictedKeys() int64 {
+	if e.Store == nil {
+		return 0
+	}
+	return e.Store.EvictedKeys() - e.mem().evictedBase.Load()
+}
+
+// ResetEvictedKeys restarts evicted_keys; CONFIG RESETSTAT (ResetStats)
+// should call it.
+func (e *Engine) ResetEvictedKeys() {
+	if e.Store != nil {
+		e.mem().evictedBase.Store(e.Store.EvictedKeys())
+	}
 }

@@ -42,6 +42,7 @@ const (
 const sharedIntegers = 10000
 
 func objectInspect(c *Ctx, what int) {
+	c.E.mem() // LFU counting follows the policy from here on
 	policy := c.E.Config.MaxMemoryPolicy()
 	lfu := strings.Contains(policy, "lfu")
 	key := c.Args[2]
@@ -72,7 +73,7 @@ func objectInspect(c *Ctx, what int) {
 		if !lfu {
 			c.Error("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.")
 		} else {
-			c.Int(0)
+			c.Int(int64(c.E.Store.Freq(e, c.Now)))
 		}
 	}
 	sh.Unlock()
