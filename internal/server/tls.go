@@ -559,8 +559,9 @@ func (s *Server) configureTLS() error {
 // handshakeTLS runs a client's TLS handshake on its own goroutine (so a
 // slow client cannot stall accept) and admits the connection once it is
 // secured. ctx ends when the listener closes, aborting pending handshakes
-// at shutdown. Handshakes in flight count towards maxclients: otherwise a
-// flood of silent connections could exhaust the process's sockets.
+// at shutdown. Handshakes in flight are capped at maxclients (admit then
+// applies maxclients to the secured connections): otherwise a flood of
+// silent connections could exhaust the process's sockets.
 func (s *Server) handshakeTLS(ctx context.Context, nc net.Conn) {
 	if int(s.handshakes.Add(1)) > s.cfg.MaxClients() {
 		s.handshakes.Add(-1)
@@ -583,7 +584,9 @@ func (s *Server) handshakeTLS(ctx context.Context, nc net.Conn) {
 		err := tc.HandshakeContext(hctx)
 		cancel()
 		if err != nil {
-			s.log.Warn("error accepting a client connection", "addr", nc.RemoteAddr().String(), "err", err)
+			if ctx.Err() == nil { // at shutdown the abort is no news
+				s.log.Warn("error accepting a client connection", "addr", nc.RemoteAddr().String(), "err", err)
+			}
 			nc.Close()
 			return
 		}

@@ -556,7 +556,7 @@ func TestListenFailsOnBadTLSConfiguration(t *testing.T) {
 	}
 }
 
-func TestTLSHandshakesInFlightCountTowardsMaxClients(t *testing.T) {
+func TestTLSHandshakesInFlightAreCappedAtMaxClients(t *testing.T) {
 	p := newTestPKI(t)
 	_, addr := tlsInProcess(t, p, false, "--maxclients", "1")
 	silent, err := net.Dial("tcp", addr) // never starts its handshake
