@@ -37,18 +37,27 @@ type setOptions struct {
 	nx, xx, get, keepTTL, persist bool
 	hasExpire                     bool
 	expire                        int64 // absolute ms when hasExpire
+
+	timeFlag int    // which of EX, PX, EXAT, PXAT was given, or 0
+	timeArg  []byte // its value, before resolveExpire checks it
 }
+
+// The time options of SET and GETEX.
+const (
+	optEX = 1 << iota
+	optPX
+	optEXAT
+	optPXAT
+)
 
 // parseSetOptions reads SET's (forGetex false) or GETEX's (true) options
 // from args, following Redis's rules on which combinations are allowed.
+// SET's expiry value is checked here; GETEX's only by resolveExpire once
+// the key is found, because Redis answers a missing key with a null
+// whatever the value (GETEX nokey EX 0).
 func parseSetOptions(c *Ctx, args [][]byte, forGetex bool) (setOptions, bool) {
 	var o setOptions
-	const (
-		ex = 1 << iota
-		px
-		exat
-		pxat
-	)
+	const ex, px, exat, pxat = optEX, optPX, optEXAT, optPXAT
 	timeFlag := 0
 	var timeArg []byte
 	for i := 0; i < len(args); i++ {
@@ -82,14 +91,25 @@ func parseSetOptions(c *Ctx, args [][]byte, forGetex bool) (setOptions, bool) {
 			return o, false
 		}
 	}
-	if timeFlag != 0 {
-		v, ok := expireArg(c, timeArg, timeFlag&(ex|exat) != 0, timeFlag&(ex|px) != 0)
-		if !ok {
-			return o, false
-		}
-		o.hasExpire, o.expire = true, v
+	o.timeFlag, o.timeArg = timeFlag, timeArg
+	if !forGetex {
+		return o, o.resolveExpire(c)
 	}
 	return o, true
+}
+
+// resolveExpire converts the time option, if any, to o.expire, replying
+// with Redis's error when its value is not usable.
+func (o *setOptions) resolveExpire(c *Ctx) bool {
+	if o.timeFlag == 0 {
+		return true
+	}
+	v, ok := expireArg(c, o.timeArg, o.timeFlag&(optEX|optEXAT) != 0, o.timeFlag&(optEX|optPX) != 0)
+	if !ok {
+		return false
+	}
+	o.hasExpire, o.expire = true, v
+	return true
 }
 
 // eqFold reports whether b equals the lower-case ASCII word s, ignoring

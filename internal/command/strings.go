@@ -182,6 +182,9 @@ func cmdGetEx(c *Ctx) {
 		c.Null()
 		return
 	}
+	if !o.resolveExpire(c) {
+		return
+	}
 	c.Bulk(e.Value())
 	db := sh.DB().Index()
 	switch {
