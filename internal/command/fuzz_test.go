@@ -121,3 +121,23 @@ func fuzzExcluded(args [][]byte) bool {
 func isClientReply(args [][]byte) bool {
 	return len(args) > 1 && bytes.EqualFold(args[0], []byte("client")) && bytes.EqualFold(args[1], []byte("reply"))
 }
+
+// TestFuzzFindings keeps what the fuzzers found, as plain cases.
+func TestFuzzFindings(t *testing.T) {
+	e, s := fuzzEngine(t)
+	for _, tc := range []struct{ args, want string }{
+		// FuzzDiffCommands: GETEX checks its time value only once the key
+		// is found, so a missing key gets a null as in Redis.
+		{"GETEX nokey EX 0", "$-1\r\n"},
+		{"GETEX nokey PXAT abc", "$-1\r\n"},
+		{"GETEX nokey PX -1 PERSIST", "-ERR syntax error\r\n"},
+		{"SET k v", "+OK\r\n"},
+		{"GETEX k EX 0", "-ERR invalid expire time in 'getex' command\r\n"},
+		{"GETEX k EX abc", "-ERR value is not an integer or out of range\r\n"},
+		{"SET nokey v EX 0 XX", "-ERR invalid expire time in 'set' command\r\n"},
+	} {
+		if got := string(runCommand(e, s, strings.Fields(tc.args)...)); got != tc.want {
+			t.Errorf("%s: got %q, want %q", tc.args, got, tc.want)
+		}
+	}
+}
