@@ -17,3 +17,9 @@ func (e *Engine) Unregister(s *Session) {
 func (e *Engine) NeedsAuth(s *Session) bool {
 	return !s.Authed && !authFree(e.acl.reg.Default())
 }
+
+// DefaultUserNoPass reports whether the default user has nopass, which
+// keeps protected mode's refusal of remote clients in force.
+func (e *Engine) DefaultUserNoPass() bool {
+	return e.acl.reg.Default().Rules().NoPass()
+}

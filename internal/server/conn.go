@@ -1,6 +1,7 @@
 package server
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -60,6 +61,13 @@ func newConn(s *Server, nc net.Conn) *conn {
 	c := &conn{srv: s, nc: nc, fd: -1, buf: make([]byte, 0, initialReadBuf)}
 	fd := 0
 	tc, isTCP := nc.(*net.TCPConn)
+	if tlsc, ok := nc.(*tls.Conn); ok { // for CLIENT LIST's fd
+		if under, ok := tlsc.NetConn().(*net.TCPConn); ok {
+			if raw, err := under.SyscallConn(); err == nil {
+				raw.Control(func(f uintptr) { fd = int(f) })
+			}
+		}
+	}
 	if isTCP {
 		if ka := s.cfg.TCPKeepAlive(); ka > 0 {
 			tc.SetKeepAlive(true)

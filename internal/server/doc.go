@@ -1,8 +1,21 @@
-// Package server owns the network side of cairn-server: the listeners, one
-// goroutine per connection, the periodic jobs (active expiry, statistics)
-// and graceful shutdown.
+// Package server owns the network side of cairn-server: the listeners
+// (plain TCP and TLS), protected mode, the event loops and per-connection
+// goroutines that serve clients, the periodic jobs (active expiry,
+// statistics) and graceful shutdown.
 //
-// # A connection's loop
+// # Who serves a connection
+//
+// Plain-TCP connections on Linux are dealt to event loops, one per
+// GOMAXPROCS (one under appendfsync always, so each fdatasync covers every
+// client): a loop waits on all its sockets with epoll, reads each ready
+// one once, executes everything buffered, commits the AOF once for the
+// round and writes the replies (eventloop_linux.go). TLS connections, a
+// connection that starts MONITOR, and every connection at shutdown are
+// served by a goroutine of their own (conn.serveGoroutine); a connection
+// moves from a loop to a goroutine at most once. CAIRN_NETLOOPS=0 serves
+// every connection from a goroutine.
+//
+// # A connection's batch
 //
 // Each connection reads into one reused buffer, then executes every
 // complete request already in it before writing all their replies with a
@@ -13,6 +26,17 @@
 // so a client that declares a huge argument cannot make the server
 // reserve it up front. Past client-query-buffer-limit the client is
 // disconnected.
+//
+// Replies the socket does not take at once wait for it while the
+// connection keeps reading (a client that writes a whole pipeline before
+// reading cannot deadlock with the server); the output limits bound them.
+//
+// # Access
+//
+// TLS handshakes run on their own goroutines, bounded in time and in
+// number, before a connection is admitted (tls.go). Protected mode turns
+// away non-local clients while the default user has no password, with
+// Redis's DENIED text (protected.go).
 //
 // # Persistence
 //

@@ -9,15 +9,15 @@ const deniedReply = "-DENIED Redis is running in protected mode because protecte
 
 // protectedModeDenies reports whether protected mode turns away a client
 // connecting from remote: protected mode is on, the default user needs no
-// password (today: requirepass is empty), and the client is not local.
+// password (nopass), and the client is not local.
 func protectedModeDenies(protectedMode, passwordSet bool, remote net.Addr) bool {
 	return protectedMode && !passwordSet && !isLocalClient(remote)
 }
 
 // defaultUserHasPassword reports whether the default user must
-// authenticate, which lifts protected mode. Today that is requirepass;
-// with ACL users it becomes "the default user lacks nopass".
-func (s *Server) defaultUserHasPassword() bool { return s.cfg.RequirePass() != "" }
+// authenticate (it lacks nopass: requirepass or ACL SETUSER default >pw),
+// which lifts protected mode.
+func (s *Server) defaultUserHasPassword() bool { return !s.engine.DefaultUserNoPass() }
 
 // isLocalClient reports whether a client at addr counts as local for
 // protected mode. Redis 7.0 compares the peer's address text with

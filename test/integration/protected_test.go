@@ -166,6 +166,19 @@ func TestProtectedModeLifted(t *testing.T) {
 			t.Fatalf("after CONFIG SET protected-mode no: %q", got)
 		}
 	})
+	// A password given to the default user through ACL lifts it too.
+	t.Run("ACL SETUSER default >pw", func(t *testing.T) {
+		var got [2]string
+		for i, p := range []*testutil.Proc{testutil.StartRedis(t, "--bind", "0.0.0.0"), testutil.StartCairn(t, "--bind", "0.0.0.0")} {
+			local := redis.NewClient(&redis.Options{Addr: p.Addr()})
+			must(t, local.Do(context.Background(), "ACL", "SETUSER", "default", ">pw").Err())
+			local.Close()
+			got[i] = firstReply(t, "", net.JoinHostPort(ip, strconv.Itoa(p.Port())), "PING\r\n")
+		}
+		if got[0] != "-NOAUTH Authentication required.\r\n" || got[1] != got[0] {
+			t.Fatalf("remote PING after ACL SETUSER default >pw: cairn %q, redis %q", got[1], got[0])
+		}
+	})
 }
 
 // TestProtectedModeOverTLS: on tls-port the refusal comes after the
