@@ -265,8 +265,33 @@ func (sh *Shard) sampleLocked(volatile bool, n int, out []*Entry) []*Entry {
 	}
 	start := rand.IntN(nb)
 	for i := 0; i < nb && len(out) < n; i++ {
-		for e := sh.tab.buckets[(start+i)&(nb-1)]; e != nil && len(out) < n; e = e.next {
+		head := sh.tab.buckets[(start+i)&(nb-1)]
+		if head == nil {
+			continue
+		}
+		// Insertion puts new keys at the head of a chain; when only part
+		// of a chain is wanted, start at a random place in it (wrapping)
+		// so that older keys are as likely to be seen as new ones.
+		l := 0
+		for e := head; e != nil; e = e.next {
+			l++
+		}
+		want := n - len(out)
+		if l <= want {
+			for e := head; e != nil; e = e.next {
+				out = append(out, e)
+			}
+			continue
+		}
+		e := head
+		for range rand.IntN(l) {
+			e = e.next
+		}
+		for range want {
 			out = append(out, e)
+			if e = e.next; e == nil {
+				e = head
+			}
 		}
 	}
 	return out
