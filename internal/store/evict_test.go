@@ -257,3 +257,39 @@ func TestEvictBesideWriters(t *testing.T) {
 		t.Fatalf("KeyspaceBytes %d, recount %d", got, want)
 	}
 }
+
+// Eviction during a cut is a removal like any other: the walk still emits
+// the evicted keys with their values at the cut.
+func TestEvictDuringCutKeepsPointInTime(t *testing.T) {
+	s := newEvictStore()
+	for i := range 300 {
+		put(s, i%2, fmt.Sprint("k", i), 0, t0)
+	}
+	s.admin.Lock()
+	dbs := s.lockEverything()
+	want := snapshotLocked(s)
+	for _, db := range dbs {
+		db.unlockAll()
+	}
+	s.admin.Unlock()
+	c := s.BeginCut(nil)
+	for range 200 {
+		if _, ok := s.Evict(AllKeysRandom, 5, t0, nil); !ok {
+			t.Fatal("nothing to evict")
+		}
+	}
+	got := map[string]string{}
+	err := c.Walk(func(db int, key, val []byte, expire int64) {
+		k := fmt.Sprintf("%d/%s", db, key)
+		if _, dup := got[k]; dup {
+			t.Errorf("%s emitted twice", k)
+		}
+		got[k] = fmt.Sprintf("%s@%d", val, expire)
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("walk emitted %d keys, cut had %d", len(got), len(want))
+	}
+}
