@@ -109,6 +109,10 @@ var (
 		"-9223372036854775808", "9223372036854775808", "1.5", "abc", "", " 1", "+1", "0x10", "1e3",
 		"536870911", "1048575", "1048576", "4611686018427387904"}
 	fuzzFloats = []string{"0", "1.5", "-2.5e3", "1e308", "inf", "-inf", "nan", "abc", "0x1p3", "5.0e-1", "  1", "1.", ".5"}
+	// Relative times: not positive, malformed, or long enough (even in ms)
+	// that no key expires while a session runs.
+	fuzzRelative = []string{"0", "-1", "-100", "abc", "", "1.5", " 1", "100000", "86400000",
+		"9223372036854775807", "9223372036854775808", "4611686018427387904", "9223372036854776"}
 	// Absolute times: long past (the key is gone at once) or far future.
 	fuzzAbsolute = []string{"1", "100", "4000000000", "4000000000000", "-1", "9223372036854775807"}
 	fuzzDBs      = []string{"0", "1", "2", "15", "16", "-1", "x"}
@@ -154,7 +158,7 @@ var (
 
 func (g *grammar) expiryValues() map[string][]string {
 	return map[string][]string{
-		"EX": fuzzNumbers, "PX": fuzzNumbers, "ex": fuzzNumbers,
+		"EX": fuzzRelative, "PX": fuzzRelative, "ex": fuzzRelative,
 		"EXAT": fuzzAbsolute, "PXAT": fuzzAbsolute, "MINMATCHLEN": fuzzNumbers,
 	}
 }
@@ -184,9 +188,9 @@ func (g *grammar) command() []string {
 	case 6:
 		return cmd("SETNX", k(), v())
 	case 7:
-		return cmd("SETEX", k(), n(), v())
+		return cmd("SETEX", k(), g.from(fuzzRelative), v())
 	case 8:
-		return cmd("PSETEX", k(), n(), v())
+		return cmd("PSETEX", k(), g.from(fuzzRelative), v())
 	case 9:
 		return join(cmd("MGET"), g.keys(1))
 	case 10, 11:
@@ -225,10 +229,9 @@ func (g *grammar) command() []string {
 	case 24:
 		return join(cmd([]string{"EXPIREAT", "PEXPIREAT"}[g.pick(2)], k(), g.from(fuzzAbsolute)), g.options(expireFlags, nil))
 	case 25:
-		// Relative times: only 0, negative or invalid ones give replies
-		// that do not depend on the clock; positive ones are fine too,
-		// because nothing below reads the time left.
-		return join(cmd([]string{"EXPIRE", "PEXPIRE"}[g.pick(2)], k(), n()), g.options(expireFlags, nil))
+		// Nothing in the grammar reads the time left, so the clock
+		// difference between the two servers never shows.
+		return join(cmd([]string{"EXPIRE", "PEXPIRE"}[g.pick(2)], k(), g.from(fuzzRelative)), g.options(expireFlags, nil))
 	case 26:
 		return cmd("PERSIST", k())
 	case 27:
