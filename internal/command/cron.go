@@ -84,6 +84,10 @@ func (e *Engine) Cron(now time.Time) {
 	f.lastSample, f.lastOps, f.lastIn, f.lastOut = now, ops, in, out
 	f.mu.Unlock()
 	e.trackMemory()
+	if e.Config != nil && e.Config.MaxMemory() > 0 {
+		// Keep the baseline fresh between commands' own samples.
+		e.sampleBaseline(e.mem(), now.UnixMilli(), false)
+	}
 }
 
 // rates returns the instantaneous figures: commands per second and
@@ -192,6 +196,7 @@ func (e *Engine) ResetStats() {
 	f.ops, f.netIn, f.netOut = rateRing{}, rateRing{}, rateRing{}
 	f.mu.Unlock()
 	resetGCBaseline()
+	e.ResetEvictedKeys()
 }
 
 func (cmd *Command) resetStats() {

@@ -53,6 +53,7 @@ type Engine struct {
 	infoCmd, resetStatCmd *Command
 
 	figures serverFigures  // sampled INFO figures (cron.go)
+	memory  memoryState    // maxmemory and eviction (maxmemory.go)
 	latency latencyMonitor // LATENCY events (latency.go)
 	acl     *aclState      // users and permissions (acl_check.go)
 }
@@ -91,6 +92,7 @@ func NewEngine(st *store.Store, cfg *config.Config) *Engine {
 	e.renamed, e.renameErr = applyRenames(e.table, cfg.RenameCommands())
 	e.RunID = newRunID()
 	e.acl = newACLState(e)
+	e.mem() // maxmemory, policy and LFU settings, now and on CONFIG SET
 	e.slowlog.init()
 	return e
 }

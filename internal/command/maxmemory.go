@@ -33,9 +33,7 @@ const errOOM = "OOM command not allowed when used memory > 'maxmemory'."
 // baselineInterval is how often, at most, the baseline is resampled (ms).
 const baselineInterval = 100
 
-// memoryState is the engine's eviction bookkeeping. It belongs in an
-// Engine field (mem memoryState); until the engine has one, mem() keeps
-// one per engine in memoryStates.
+// memoryState is the engine's eviction bookkeeping (Engine.memory).
 type memoryState struct {
 	watch sync.Once
 
@@ -48,24 +46,13 @@ type memoryState struct {
 	evictedBase atomic.Int64 // Store.EvictedKeys at the last CONFIG RESETSTAT
 }
 
-var memoryStates sync.Map // *Engine -> *memoryState
-
 // mem returns the engine's memory state, installing the CONFIG SET hooks
-// and applying the current settings the first time.
+// and applying the current settings the first time (NewEngine does it).
 func (e *Engine) mem() *memoryState {
-	v, ok := memoryStates.Load(e)
-	if !ok {
-		v, _ = memoryStates.LoadOrStore(e, &memoryState{})
-	}
-	m := v.(*memoryState)
+	m := &e.memory
 	m.watch.Do(func() { e.watchMemoryConfig() })
 	return m
 }
-
-// WatchMemoryConfig applies maxmemory, maxmemory-policy and the LFU
-// parameters to the store now and on every CONFIG SET. Call it once when
-// the engine is set up; memory checks, INFO and OBJECT call it lazily.
-func (e *Engine) WatchMemoryConfig() { e.mem() }
 
 func (e *Engine) watchMemoryConfig() {
 	if e.Config == nil || e.Store == nil {
@@ -184,8 +171,7 @@ func (e *Engine) evictedKeys() int64 {
 	return e.Store.EvictedKeys() - e.mem().evictedBase.Load()
 }
 
-// ResetEvictedKeys restarts evicted_keys; CONFIG RESETSTAT (ResetStats)
-// should call it.
+// ResetEvictedKeys restarts evicted_keys (CONFIG RESETSTAT).
 func (e *Engine) ResetEvictedKeys() {
 	if e.Store != nil {
 		e.mem().evictedBase.Store(e.Store.EvictedKeys())

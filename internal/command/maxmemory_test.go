@@ -44,7 +44,6 @@ func newMemTest(t *testing.T) *memTest {
 	e := NewEngine(st, config.Default())
 	j := &dbJournal{}
 	e.Journal = j
-	e.WatchMemoryConfig()
 	s := e.NewSession("127.0.0.1:1", "127.0.0.1:2", -1, 0, func() {})
 	return &memTest{t: t, e: e, s: s, j: j, now: now}
 }
