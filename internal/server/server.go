@@ -64,6 +64,9 @@ func New(cfg *config.Config, log *slog.Logger) (*Server, error) {
 		finished: make(chan struct{}),
 	}
 	s.engine = command.NewEngine(st, cfg)
+	if err := s.engine.RenameError(); err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	}
 	if err := s.engine.ACLError(); err != nil {
 		// Redis refuses to start rather than run with users it could not
 		// load.

@@ -210,3 +210,15 @@ func TestPortZeroLogsStartLine(t *testing.T) {
 		t.Fatalf("exit after SIGTERM: %v; output:\n%s", err, out)
 	}
 }
+
+// A rename-command directive naming no command stops the server at
+// start-up, as it stops redis-server.
+func TestBadRenameCommandRefusesStart(t *testing.T) {
+	dir := t.TempDir()
+	conf := filepath.Join(dir, "cairn.conf")
+	must(t, os.WriteFile(conf, []byte("rename-command NOSUCH foo\n"), 0o644))
+	code, out := runToExit(t, dir, conf, "--port", "0")
+	if code != 1 || !strings.Contains(out, "NOSUCH") {
+		t.Fatalf("exit code %d, output:\n%s", code, out)
+	}
+}
