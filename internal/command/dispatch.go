@@ -94,7 +94,7 @@ func (e *Engine) resolve(c *Ctx) *Command {
 			sc = cmd.Subs[string(lowerInto(c.lower[:], sub))]
 		}
 		if sc == nil {
-			e.reject(c, nil, "ERR unknown subcommand '"+truncate(string(sub), 128)+"'. Try "+strings.ToUpper(cmd.Name)+" HELP.")
+			e.reject(c, nil, "ERR unknown subcommand '"+truncate(string(sub), 128)+"'. Try "+strings.ToUpper(cstring(c.Args[0]))+" HELP.")
 			return nil
 		}
 		cmd = sc
