@@ -499,11 +499,13 @@ func (l *Log) Start(res *LoadResult) error {
 	l.baseSize = max(res.BaseSize, res.TotalSize) // the size to grow from
 	l.curSize.Store(l.others + l.fileSize)
 	l.ioMu.Unlock()
+	// The syncer's channels exist before on turns true under mu: Close,
+	// which sees on under mu, then closes stop.
+	l.stop, l.stopped = make(chan struct{}), make(chan struct{})
 	l.mu.Lock()
 	l.on, l.curDB = true, -1
 	l.enabled.Store(true) // commands are still refused while loading
 	l.mu.Unlock()
-	l.stop, l.stopped = make(chan struct{}), make(chan struct{})
 	go l.syncer()
 	return nil
 }

@@ -5,9 +5,9 @@
 //
 // # Who serves a connection
 //
-// Plain-TCP connections on Linux are dealt to event loops, one per
-// GOMAXPROCS (one under appendfsync always, so each fdatasync covers every
-// client): a loop waits on all its sockets with epoll, reads each ready
+// Plain-TCP connections on Linux are dealt to event loops (one below four
+// cores, three quarters of the cores above; one under appendfsync always,
+// so each fdatasync covers every client): a loop waits on all its sockets with epoll, reads each ready
 // one once, executes everything buffered, commits the AOF once for the
 // round and writes the replies (eventloop_linux.go). TLS connections, a
 // connection that starts MONITOR, and every connection at shutdown are
