@@ -20,6 +20,7 @@ type bench struct {
 	sc          scale
 	s           *samples
 	scaling     *samples
+	loopScaling *samples
 	loads       []load
 	memory      []memoryResult
 	aofLoad     []aofLoadResult
@@ -45,7 +46,7 @@ func main() {
 	}
 
 	began := time.Now()
-	b := &bench{sc: fullScale, s: newSamples(), scaling: newSamples()}
+	b := &bench{sc: fullScale, s: newSamples(), scaling: newSamples(), loopScaling: newSamples()}
 	if *quick {
 		b.sc = quickScale
 	}
@@ -203,5 +204,20 @@ func (b *bench) runScaling() error {
 		defer s.stop()
 		srv[i] = s
 	}
-	return b.alternate(b.scaling, l, srv, [2]string{"GOMAXPROCS=1", "GOMAXPROCS=2"})
+	if err := b.alternate(b.scaling, l, srv, [2]string{"GOMAXPROCS=1", "GOMAXPROCS=2"}); err != nil {
+		return err
+	}
+	// The same with two event loops instead of the default one (below four
+	// cores), at GOMAXPROCS=2.
+	var two [2]*server
+	for i, loops := range []int{1, 2} {
+		s, _, err := start(serverSpec{kind: "cairn", bin: b.cairnServer, dir: filepath.Join(b.work, fmt.Sprintf("loops%d", loops)),
+			mode: modeNone, gomaxprocs: 2, loops: loops}, 30*time.Second)
+		if err != nil {
+			return err
+		}
+		defer s.stop()
+		two[i] = s
+	}
+	return b.alternate(b.loopScaling, l, two, [2]string{"1 loop", "2 loops"})
 }

@@ -111,6 +111,7 @@ type record struct {
 	Rows       []row           `json:"rows"`
 	ToolChecks []toolCheck     `json:"tool_checks"`
 	Scaling    []row           `json:"scaling"`
+	Loops      []row           `json:"loops,omitempty"`
 	Memory     []memoryResult  `json:"memory"`
 	AOFLoad    []aofLoadResult `json:"aof_load"`
 	Rewrite    []rewriteResult `json:"rewrite,omitempty"`
@@ -134,6 +135,7 @@ func (b *bench) writeReports(dir string, m machine, quick, partial bool, elapsed
 	rec := record{Date: now.Format(time.RFC3339), Quick: quick, Reps: b.sc.reps, Seconds: elapsed.Seconds(), Machine: m,
 		Loads: b.loads, Rows: b.rows(b.s, b.loads, "cairn", "redis"), ToolChecks: b.toolChecks(),
 		Scaling: b.rows(b.scaling, []load{sl}, "GOMAXPROCS=2", "GOMAXPROCS=1"),
+		Loops:   b.rows(b.loopScaling, []load{sl}, "2 loops", "1 loop"),
 		Memory:  b.memory, AOFLoad: b.aofLoad, Rewrite: b.rewrite, GC: b.gc, Notes: b.notes}
 	js, err := json.MarshalIndent(rec, "", "  ")
 	if err != nil {
@@ -268,10 +270,17 @@ func markdown(rec record, charts []string) string {
 	}
 	rewriteSection(p, rec.Rewrite)
 	gcSection(p, rec.GC)
-	p("\n## Scaling: Cairn with GOMAXPROCS=2 vs 1\n\n")
+	p("\n## Scaling: Cairn with GOMAXPROCS=2 vs 1, and with 2 event loops vs 1\n\n")
 	p("| load | test | tool | GOMAXPROCS=2 ops/s | GOMAXPROCS=1 ops/s | ratio |\n|---|---|---|---:|---:|---:|\n")
 	for _, r := range rec.Scaling {
 		p("| %s | %s | %s | %s | %s | %.2f |\n", r.Title, r.Test, r.Tool, kops(r.A.RPS), kops(r.B.RPS), r.Ratio)
+	}
+	if len(rec.Loops) > 0 {
+		p("\nBoth use one event loop (the default below four cores). The same load with two loops at GOMAXPROCS=2 (CAIRN_NETLOOPS=2):\n\n")
+		p("| load | test | tool | 2 loops ops/s | 1 loop ops/s | ratio | 2 loops p99 ms | 1 loop p99 ms |\n|---|---|---|---:|---:|---:|---:|---:|\n")
+		for _, r := range rec.Loops {
+			p("| %s | %s | %s | %s | %s | %.2f | %.3f | %.3f |\n", r.Title, r.Test, r.Tool, kops(r.A.RPS), kops(r.B.RPS), r.Ratio, r.A.P99, r.B.P99)
+		}
 	}
 	p("\n## Load generator check: cairn-benchmark vs redis-benchmark, same server, same flags\n\n")
 	p("| load | test | server | redis-benchmark ops/s (runs min–max) | cairn-benchmark ops/s (runs min–max) | ratio |\n|---|---|---|---:|---:|---:|\n")

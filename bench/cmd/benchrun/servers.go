@@ -53,6 +53,7 @@ type serverSpec struct {
 	dir        string
 	mode       persistence
 	gomaxprocs int // 0: leave the runtime's default
+	loops      int // Cairn's event loops (CAIRN_NETLOOPS); 0: its default
 }
 
 func freePort() (int, error) {
@@ -89,6 +90,9 @@ func start(spec serverSpec, readyWithin time.Duration) (*server, time.Duration, 
 	cmd.Env = os.Environ()
 	if spec.gomaxprocs > 0 {
 		cmd.Env = append(cmd.Env, "GOMAXPROCS="+strconv.Itoa(spec.gomaxprocs))
+	}
+	if spec.loops > 0 {
+		cmd.Env = append(cmd.Env, "CAIRN_NETLOOPS="+strconv.Itoa(spec.loops))
 	}
 	began := time.Now()
 	if err := cmd.Start(); err != nil {
