@@ -40,6 +40,9 @@ func buildTable() map[string]*Command {
 	for i := range specs {
 		sp := &specs[i]
 		cmd := &Command{Spec: *sp, FullName: sp.Name, Handler: handlers[sp.Name], bits: specBits(sp)}
+		if untimedCommands[sp.Name] {
+			cmd.bits |= flagCheap
+		}
 		if len(sp.Subcommands) > 0 {
 			cmd.Subs = make(map[string]*Command, len(sp.Subcommands))
 			for j := range sp.Subcommands {

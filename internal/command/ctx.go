@@ -33,7 +33,14 @@ type Ctx struct {
 	// batch began, so that Exec reads the clock once per command.
 	batching bool
 	mark     int64
-	pend     pendingStats // counts not yet in the shared counters (stats.go)
+	// untimed is the run of cheap commands executed since mark without
+	// reading the clock (untimed.go).
+	untimed struct {
+		n    int
+		cmd  *Command
+		args [][]byte // the run's last command, for SLOWLOG
+	}
+	pend pendingStats // counts not yet in the shared counters (stats.go)
 
 	scratch [][]byte // reusable argument list for propagated records
 	// journalArgs is Propagate's reusable copy of a record's arguments.
@@ -60,6 +67,7 @@ func (c *Ctx) BeginBatch() {
 // EndBatch ends the batch BeginBatch started; Exec outside a batch reads
 // the clock before and after the command.
 func (c *Ctx) EndBatch() {
+	c.settleUntimed()
 	c.batching = false
 	c.flushStats()
 }

@@ -14,6 +14,7 @@ const (
 	flagStale
 	flagSkipMonitor
 	flagDenyOOM // refused while over maxmemory (maxmemory.go)
+	flagCheap   // may go untimed inside a batch (untimed.go)
 )
 
 var flagBits = map[string]uint32{
@@ -24,6 +25,7 @@ var flagBits = map[string]uint32{
 	"stale":             flagStale,
 	"skip_monitor":      flagSkipMonitor,
 	"denyoom":           flagDenyOOM,
+	"fast":              flagCheap,
 	"no_mandatory_keys": 0,
 }
 
@@ -48,9 +50,15 @@ func (e *Engine) Exec(c *Ctx) {
 	// from the end of the previous one (or the batch's start), which adds
 	// only the parsing and lookup of its own request (tens of ns) to it.
 	if c.pend.cmd != cmd || cmd == e.infoCmd || cmd == e.resetStatCmd {
+		c.settleUntimed()
 		c.flushStats()
 		c.pend.cmd = cmd
 	}
+	if c.batching && c.mayGoUntimed(cmd) {
+		e.execUntimed(c, cmd, start)
+		return
+	}
+	c.settleUntimed()
 	t0 := c.mark
 	if !c.batching {
 		t0 = e.monoNow()
@@ -71,6 +79,28 @@ func (e *Engine) Exec(c *Ctx) {
 		e.feedMonitors(c)
 	}
 	e.slowlog.maybeAdd(c, us)
+	e.finishReply(c, start)
+}
+
+// execUntimed is Exec's tail for a cheap command inside a batch: no
+// clock read; the run's time is settled later (untimed.go).
+func (e *Engine) execUntimed(c *Ctx, cmd *Command, start int) {
+	cmd.Handler(c)
+	c.pend.calls++
+	if c.failed {
+		c.pend.failed++
+	}
+	u := &c.untimed
+	u.n++
+	// The parser reuses its argument list for the next request; the bytes
+	// themselves stay put until the batch ends.
+	u.cmd, u.args = cmd, append(u.args[:0], c.Args...)
+	if e.monitors.Load() > 0 && !cmd.has(flagAdmin|flagSkipMonitor) {
+		e.feedMonitors(c)
+	}
+	if u.n >= untimedRunMax {
+		c.settleUntimed()
+	}
 	e.finishReply(c, start)
 }
 
