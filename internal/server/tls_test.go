@@ -6,7 +6,6 @@ import (
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/ecdsa"
-	"crypto/elliptic"
 	"crypto/pbkdf2"
 	"crypto/rand"
 	"crypto/sha1"
@@ -18,7 +17,6 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"math/big"
 	"net"
 	"os"
 	"path/filepath"
@@ -30,100 +28,14 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"cairn/internal/config"
+	"cairn/internal/testutil"
 )
-
-// testPKI is a throw-away certificate authority with a server and a
-// client certificate, plus a second, unrelated CA and a client of it.
-type testPKI struct {
-	dir                           string
-	caCert, serverCert, serverKey string
-	clientKey, otherClientCert    string
-	ca, otherCA                   *x509.Certificate
-	caPool, otherPool             *x509.CertPool
-	clientPair, otherClientPair   tls.Certificate
-	serverKeyObj                  *ecdsa.PrivateKey
-}
-
-func newTestPKI(t *testing.T) *testPKI {
-	t.Helper()
-	p := &testPKI{dir: t.TempDir()}
-	var caKey, otherCAKey *ecdsa.PrivateKey
-	p.ca, caKey, p.caCert = p.issue(t, "ca", nil, nil, true, 0)
-	p.otherCA, otherCAKey, _ = p.issue(t, "otherca", nil, nil, true, 0)
-	_, p.serverKeyObj, p.serverCert = p.issue(t, "server", p.ca, caKey, false, x509.ExtKeyUsageServerAuth)
-	_, _, clientCert := p.issue(t, "client", p.ca, caKey, false, x509.ExtKeyUsageClientAuth)
-	_, _, p.otherClientCert = p.issue(t, "otherclient", p.otherCA, otherCAKey, false, x509.ExtKeyUsageClientAuth)
-	p.serverKey, p.clientKey = filepath.Join(p.dir, "server.key"), filepath.Join(p.dir, "client.key")
-	var err error
-	if p.clientPair, err = tls.LoadX509KeyPair(clientCert, p.clientKey); err != nil {
-		t.Fatal(err)
-	}
-	if p.otherClientPair, err = tls.LoadX509KeyPair(p.otherClientCert, filepath.Join(p.dir, "otherclient.key")); err != nil {
-		t.Fatal(err)
-	}
-	p.caPool, p.otherPool = x509.NewCertPool(), x509.NewCertPool()
-	p.caPool.AddCert(p.ca)
-	p.otherPool.AddCert(p.otherCA)
-	return p
-}
-
-// issue creates a key and a certificate signed by parent (self-signed when
-// parent is nil) and writes <name>.crt and <name>.key (PKCS#8) to p.dir.
-func (p *testPKI) issue(t *testing.T, name string, parent *x509.Certificate, parentKey *ecdsa.PrivateKey,
-	isCA bool, usage x509.ExtKeyUsage) (*x509.Certificate, *ecdsa.PrivateKey, string) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	serial, _ := rand.Int(rand.Reader, big.NewInt(1<<62))
-	tpl := &x509.Certificate{
-		SerialNumber: serial,
-		Subject:      pkix.Name{CommonName: "cairn test " + name},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(24 * time.Hour),
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		DNSNames:     []string{"localhost"},
-		IPAddresses:  []net.IP{net.ParseIP("127.0.0.1"), net.ParseIP("::1")},
-	}
-	if isCA {
-		tpl.IsCA, tpl.BasicConstraintsValid = true, true
-		tpl.KeyUsage |= x509.KeyUsageCertSign
-	} else {
-		tpl.ExtKeyUsage = []x509.ExtKeyUsage{usage}
-	}
-	if parent == nil {
-		parent, parentKey = tpl, key
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tpl, parent, &key.PublicKey, parentKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	kder, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	certPath := filepath.Join(p.dir, name+".crt")
-	writeFile(t, certPath, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
-	writeFile(t, filepath.Join(p.dir, name+".key"), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: kder}))
-	return cert, key, certPath
-}
 
 func writeFile(t *testing.T, path string, b []byte) {
 	t.Helper()
 	if err := os.WriteFile(path, b, 0o600); err != nil {
 		t.Fatal(err)
 	}
-}
-
-// tlsArgs are the command-line arguments of a server using p.
-func (p *testPKI) tlsArgs(extra ...string) []string {
-	return append([]string{"--tls-cert-file", p.serverCert, "--tls-key-file", p.serverKey,
-		"--tls-ca-cert-file", p.caCert}, extra...)
 }
 
 func loadTestConfig(t *testing.T, args ...string) *config.Config {
@@ -141,25 +53,25 @@ type warnings []string
 func (w *warnings) add(msg string) { *w = append(*w, msg) }
 
 func TestBuildTLSConfigRefusesIncompleteSettings(t *testing.T) {
-	p := newTestPKI(t)
+	p := testutil.NewPKI(t)
 	cases := []struct {
 		name string
 		args []string
 		want string
 	}{
-		{"no cert", []string{"--tls-key-file", p.serverKey}, "no tls-cert-file configured"},
-		{"no key", []string{"--tls-cert-file", p.serverCert}, "no tls-key-file configured"},
-		{"missing cert file", p.tlsArgs("--tls-cert-file", filepath.Join(p.dir, "absent.crt")), "load certificate"},
-		{"key of another cert", p.tlsArgs("--tls-key-file", p.clientKey), "private key does not match"},
-		{"client auth without CA", []string{"--tls-cert-file", p.serverCert, "--tls-key-file", p.serverKey},
+		{"no cert", []string{"--tls-key-file", p.ServerKey}, "no tls-cert-file configured"},
+		{"no key", []string{"--tls-cert-file", p.ServerCert}, "no tls-key-file configured"},
+		{"missing cert file", p.ServerArgs("--tls-cert-file", filepath.Join(p.Dir, "absent.crt")), "load certificate"},
+		{"key of another cert", p.ServerArgs("--tls-key-file", p.ClientKey), "private key does not match"},
+		{"client auth without CA", []string{"--tls-cert-file", p.ServerCert, "--tls-key-file", p.ServerKey},
 			"either tls-ca-cert-file or tls-ca-cert-dir must be specified"},
-		{"CA file without certificates", p.tlsArgs("--tls-ca-cert-file", p.serverKey), "holds no PEM certificate"},
-		{"missing CA dir", p.tlsArgs("--tls-ca-cert-dir", filepath.Join(p.dir, "nope")), "tls-ca-cert-dir"},
-		{"missing CA file while unused", p.tlsArgs("--tls-auth-clients", "no", "--tls-ca-cert-file", filepath.Join(p.dir, "nope")),
+		{"CA file without certificates", p.ServerArgs("--tls-ca-cert-file", p.ServerKey), "holds no PEM certificate"},
+		{"missing CA dir", p.ServerArgs("--tls-ca-cert-dir", filepath.Join(p.Dir, "nope")), "tls-ca-cert-dir"},
+		{"missing CA file while unused", p.ServerArgs("--tls-auth-clients", "no", "--tls-ca-cert-file", filepath.Join(p.Dir, "nope")),
 			"load tls-ca-cert-file"},
-		{"unknown protocol", p.tlsArgs("--tls-protocols", "TLSv1.4"), "invalid tls-protocols specified"},
-		{"no known cipher", p.tlsArgs("--tls-ciphers", "FOO:BAR"), "failed to configure ciphers: FOO:BAR"},
-		{"no known TLSv1.3 suite", p.tlsArgs("--tls-ciphersuites", "FOO"), "failed to configure ciphersuites: FOO"},
+		{"unknown protocol", p.ServerArgs("--tls-protocols", "TLSv1.4"), "invalid tls-protocols specified"},
+		{"no known cipher", p.ServerArgs("--tls-ciphers", "FOO:BAR"), "failed to configure ciphers: FOO:BAR"},
+		{"no known TLSv1.3 suite", p.ServerArgs("--tls-ciphersuites", "FOO"), "failed to configure ciphersuites: FOO"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -173,22 +85,22 @@ func TestBuildTLSConfigRefusesIncompleteSettings(t *testing.T) {
 }
 
 func TestBuildTLSConfigSettings(t *testing.T) {
-	p := newTestPKI(t)
+	p := testutil.NewPKI(t)
 	cases := []struct {
 		name  string
 		args  []string
 		check func(t *testing.T, tc *tls.Config, w warnings)
 	}{
-		{"defaults", p.tlsArgs(), func(t *testing.T, tc *tls.Config, w warnings) {
+		{"defaults", p.ServerArgs(), func(t *testing.T, tc *tls.Config, w warnings) {
 			// No ClientCAs: their names would go out in the certificate
 			// request, which OpenSSL (Redis) does not send.
 			if tc.ClientAuth != tls.RequireAnyClientCert || tc.ClientCAs != nil || tc.VerifyPeerCertificate == nil {
 				t.Errorf("ClientAuth = %v, ClientCAs = %v", tc.ClientAuth, tc.ClientCAs)
 			}
-			if err := tc.VerifyPeerCertificate(p.clientPair.Certificate, nil); err != nil {
+			if err := tc.VerifyPeerCertificate(p.Client.Certificate, nil); err != nil {
 				t.Errorf("client certificate refused: %v", err)
 			}
-			if err := tc.VerifyPeerCertificate(p.otherClientPair.Certificate, nil); err == nil {
+			if err := tc.VerifyPeerCertificate(p.ForeignClient.Certificate, nil); err == nil {
 				t.Error("certificate of another CA accepted")
 			}
 			if err := tc.VerifyPeerCertificate([][]byte{[]byte("junk")}, nil); err == nil {
@@ -201,57 +113,57 @@ func TestBuildTLSConfigSettings(t *testing.T) {
 				t.Errorf("tickets disabled %v, suites %v, warnings %q", tc.SessionTicketsDisabled, tc.CipherSuites, w)
 			}
 		}},
-		{"optional", p.tlsArgs("--tls-auth-clients", "optional"), func(t *testing.T, tc *tls.Config, _ warnings) {
+		{"optional", p.ServerArgs("--tls-auth-clients", "optional"), func(t *testing.T, tc *tls.Config, _ warnings) {
 			if tc.ClientAuth != tls.RequestClientCert || tc.VerifyPeerCertificate == nil {
 				t.Errorf("ClientAuth = %v", tc.ClientAuth)
 			}
 			if err := tc.VerifyPeerCertificate(nil, nil); err != nil {
 				t.Errorf("no certificate refused under optional: %v", err)
 			}
-			if err := tc.VerifyPeerCertificate(p.otherClientPair.Certificate, nil); err == nil {
+			if err := tc.VerifyPeerCertificate(p.ForeignClient.Certificate, nil); err == nil {
 				t.Error("certificate of another CA accepted under optional")
 			}
 		}},
-		{"no client auth needs no CA", []string{"--tls-cert-file", p.serverCert, "--tls-key-file", p.serverKey,
+		{"no client auth needs no CA", []string{"--tls-cert-file", p.ServerCert, "--tls-key-file", p.ServerKey,
 			"--tls-auth-clients", "no"}, func(t *testing.T, tc *tls.Config, _ warnings) {
 			if tc.ClientAuth != tls.NoClientCert || tc.VerifyPeerCertificate != nil {
 				t.Errorf("ClientAuth = %v", tc.ClientAuth)
 			}
 		}},
-		{"CA dir", []string{"--tls-cert-file", p.serverCert, "--tls-key-file", p.serverKey,
-			"--tls-ca-cert-dir", p.dir}, func(t *testing.T, tc *tls.Config, _ warnings) {
-			if err := tc.VerifyPeerCertificate(p.clientPair.Certificate, nil); err != nil {
+		{"CA dir", []string{"--tls-cert-file", p.ServerCert, "--tls-key-file", p.ServerKey,
+			"--tls-ca-cert-dir", p.Dir}, func(t *testing.T, tc *tls.Config, _ warnings) {
+			if err := tc.VerifyPeerCertificate(p.Client.Certificate, nil); err != nil {
 				t.Errorf("client certificate does not verify against the CA dir: %v", err)
 			}
 		}},
-		{"session caching off", p.tlsArgs("--tls-session-caching", "no"), func(t *testing.T, tc *tls.Config, _ warnings) {
+		{"session caching off", p.ServerArgs("--tls-session-caching", "no"), func(t *testing.T, tc *tls.Config, _ warnings) {
 			if !tc.SessionTicketsDisabled {
 				t.Error("session tickets still enabled")
 			}
 		}},
-		{"TLSv1.3 only", p.tlsArgs("--tls-protocols", "tlsv1.3"), func(t *testing.T, tc *tls.Config, _ warnings) {
+		{"TLSv1.3 only", p.ServerArgs("--tls-protocols", "tlsv1.3"), func(t *testing.T, tc *tls.Config, _ warnings) {
 			if tc.MinVersion != tls.VersionTLS13 || tc.MaxVersion != tls.VersionTLS13 {
 				t.Errorf("versions %x..%x", tc.MinVersion, tc.MaxVersion)
 			}
 		}},
-		{"protocol gap", p.tlsArgs("--tls-protocols", "TLSv1 TLSv1.2"), func(t *testing.T, tc *tls.Config, w warnings) {
+		{"protocol gap", p.ServerArgs("--tls-protocols", "TLSv1 TLSv1.2"), func(t *testing.T, tc *tls.Config, w warnings) {
 			if tc.MinVersion != tls.VersionTLS10 || tc.MaxVersion != tls.VersionTLS12 || len(w) != 1 {
 				t.Errorf("versions %x..%x, warnings %q", tc.MinVersion, tc.MaxVersion, w)
 			}
 		}},
-		{"cipher names", p.tlsArgs("--tls-ciphers", "ECDHE-ECDSA-AES256-GCM-SHA384:TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256:NOPE"),
+		{"cipher names", p.ServerArgs("--tls-ciphers", "ECDHE-ECDSA-AES256-GCM-SHA384:TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256:NOPE"),
 			func(t *testing.T, tc *tls.Config, w warnings) {
 				want := []uint16{tls.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, tls.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256}
 				if !equalIDs(tc.CipherSuites, want) || len(w) != 1 || !strings.Contains(w[0], "NOPE") {
 					t.Errorf("suites %v, warnings %q", tc.CipherSuites, w)
 				}
 			}},
-		{"cipher expression", p.tlsArgs("--tls-ciphers", "HIGH:!aNULL:!MD5"), func(t *testing.T, tc *tls.Config, w warnings) {
+		{"cipher expression", p.ServerArgs("--tls-ciphers", "HIGH:!aNULL:!MD5"), func(t *testing.T, tc *tls.Config, w warnings) {
 			if tc.CipherSuites != nil || len(w) != 1 {
 				t.Errorf("suites %v, warnings %q", tc.CipherSuites, w)
 			}
 		}},
-		{"TLSv1.3 suites", p.tlsArgs("--tls-ciphersuites", "TLS_AES_256_GCM_SHA384:FOO"), func(t *testing.T, _ *tls.Config, w warnings) {
+		{"TLSv1.3 suites", p.ServerArgs("--tls-ciphersuites", "TLS_AES_256_GCM_SHA384:FOO"), func(t *testing.T, _ *tls.Config, w warnings) {
 			if len(w) != 1 || !strings.Contains(w[0], "ignored") {
 				t.Errorf("warnings %q", w)
 			}
@@ -362,12 +274,12 @@ func encryptPKCS8(t *testing.T, der []byte, pass string) []byte {
 }
 
 func TestLoadKeyPairDecryptsPBES2AndLegacyKeys(t *testing.T) {
-	p := newTestPKI(t)
-	der, err := x509.MarshalPKCS8PrivateKey(p.serverKeyObj)
+	p := testutil.NewPKI(t)
+	der, err := x509.MarshalPKCS8PrivateKey(p.ServerPrivateKey)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ecDER, err := x509.MarshalECPrivateKey(p.serverKeyObj)
+	ecDER, err := x509.MarshalECPrivateKey(p.ServerPrivateKey)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -382,21 +294,21 @@ func TestLoadKeyPairDecryptsPBES2AndLegacyKeys(t *testing.T) {
 	}
 	for name, keyPEM := range keys {
 		t.Run(name, func(t *testing.T) {
-			path := filepath.Join(p.dir, name+".key")
+			path := filepath.Join(p.Dir, name+".key")
 			writeFile(t, path, keyPEM)
-			pair, err := loadKeyPair(p.serverCert, path, "pw")
+			pair, err := loadKeyPair(p.ServerCert, path, "pw")
 			if err != nil {
 				t.Fatalf("right passphrase: %v", err)
 			}
-			if !pair.PrivateKey.(*ecdsa.PrivateKey).Equal(p.serverKeyObj) {
+			if !pair.PrivateKey.(*ecdsa.PrivateKey).Equal(p.ServerPrivateKey) {
 				t.Fatal("decrypted key differs from the original")
 			}
-			if _, err := loadKeyPair(p.serverCert, path, "px"); !errors.Is(err, errBadKeyPass) {
+			if _, err := loadKeyPair(p.ServerCert, path, "px"); !errors.Is(err, errBadKeyPass) {
 				t.Fatalf("wrong passphrase: err = %v", err)
 			}
 			// A server started with the encrypted key and its passphrase
 			// accepts TLS clients.
-			_, err = buildTLSConfig(loadTestConfig(t, p.tlsArgs("--tls-key-file", path, "--tls-key-file-pass", "pw")...), func(string) {})
+			_, err = buildTLSConfig(loadTestConfig(t, p.ServerArgs("--tls-key-file", path, "--tls-key-file-pass", "pw")...), func(string) {})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -407,10 +319,10 @@ func TestLoadKeyPairDecryptsPBES2AndLegacyKeys(t *testing.T) {
 // tlsInProcess starts a server with tls-port on a free port, and with
 // tlsOnly false a plain port as well (port 0 with a tls-port means "TLS
 // only"). It returns the server and the TLS address.
-func tlsInProcess(t *testing.T, p *testPKI, tlsOnly bool, extra ...string) (*inProcess, string) {
+func tlsInProcess(t *testing.T, p *testutil.PKI, tlsOnly bool, extra ...string) (*inProcess, string) {
 	t.Helper()
 	tlsPort := freePort(t)
-	args := append([]string{"--tls-port", strconv.Itoa(tlsPort)}, p.tlsArgs(extra...)...)
+	args := append([]string{"--tls-port", strconv.Itoa(tlsPort)}, p.ServerArgs(extra...)...)
 	var srv *inProcess
 	if tlsOnly {
 		srv = startTLSOnly(t, args...)
@@ -468,7 +380,7 @@ func pingErr(c *redis.Client) error {
 }
 
 func TestTLSOnlyServerAuthenticatesClients(t *testing.T) {
-	p := newTestPKI(t)
+	p := testutil.NewPKI(t)
 	srv, addr := tlsInProcess(t, p, true)
 	if want := addr[strings.LastIndexByte(addr, ':')+1:]; strconv.Itoa(srv.srv.Port()) != want {
 		t.Fatalf("Port() = %d on a TLS-only server, want the tls-port %s (as Redis's INFO)", srv.srv.Port(), want)
@@ -478,14 +390,14 @@ func TestTLSOnlyServerAuthenticatesClients(t *testing.T) {
 			t.Fatalf("plain listener %v on a TLS-only server", ln.Addr())
 		}
 	}
-	good := &tls.Config{RootCAs: p.caPool, Certificates: []tls.Certificate{p.clientPair}}
+	good := &tls.Config{RootCAs: p.CAPool, Certificates: []tls.Certificate{p.Client}}
 	if err := pingErr(tlsClient(t, addr, good)); err != nil {
 		t.Fatalf("client with a valid certificate: %v", err)
 	}
 	refused := map[string]*tls.Config{
-		"no client certificate":         {RootCAs: p.caPool},
-		"certificate of another CA":     {RootCAs: p.caPool, Certificates: []tls.Certificate{p.otherClientPair}},
-		"server not trusted (wrong CA)": {RootCAs: p.otherPool, Certificates: []tls.Certificate{p.clientPair}},
+		"no client certificate":         {RootCAs: p.CAPool},
+		"certificate of another CA":     {RootCAs: p.CAPool, Certificates: []tls.Certificate{p.ForeignClient}},
+		"server not trusted (wrong CA)": {RootCAs: p.ForeignPool, Certificates: []tls.Certificate{p.Client}},
 	}
 	for name, tc := range refused {
 		if err := pingErr(tlsClient(t, addr, tc)); err == nil {
@@ -506,11 +418,11 @@ func TestTLSOnlyServerAuthenticatesClients(t *testing.T) {
 }
 
 func TestTLSConfigSetSwapsConfiguration(t *testing.T) {
-	p := newTestPKI(t)
+	p := testutil.NewPKI(t)
 	srv, addr := tlsInProcess(t, p, false)
 	plain := client(t, srv.addr, 2)
 	ctx := context.Background()
-	anon := &tls.Config{RootCAs: p.caPool}
+	anon := &tls.Config{RootCAs: p.CAPool}
 	if err := pingErr(tlsClient(t, addr, anon)); err == nil {
 		t.Fatal("client without certificate admitted under tls-auth-clients yes")
 	}
@@ -520,17 +432,17 @@ func TestTLSConfigSetSwapsConfiguration(t *testing.T) {
 	if err := pingErr(tlsClient(t, addr, anon)); err != nil {
 		t.Fatalf("client without certificate refused under tls-auth-clients optional: %v", err)
 	}
-	foreign := &tls.Config{RootCAs: p.caPool, Certificates: []tls.Certificate{p.otherClientPair}}
+	foreign := &tls.Config{RootCAs: p.CAPool, Certificates: []tls.Certificate{p.ForeignClient}}
 	if err := pingErr(tlsClient(t, addr, foreign)); err == nil {
 		t.Fatal("a Go client with another CA's certificate got in under tls-auth-clients optional")
 	}
-	err := plain.ConfigSet(ctx, "tls-cert-file", filepath.Join(p.dir, "absent.crt")).Err()
+	err := plain.ConfigSet(ctx, "tls-cert-file", filepath.Join(p.Dir, "absent.crt")).Err()
 	want := "ERR CONFIG SET failed (possibly related to argument 'tls-cert-file') - Unable to update TLS configuration. Check server logs."
 	if err == nil || err.Error() != want {
 		t.Fatalf("CONFIG SET of a missing certificate: %v, want %q", err, want)
 	}
-	if got := plain.ConfigGet(ctx, "tls-cert-file").Val()["tls-cert-file"]; got != p.serverCert {
-		t.Fatalf("tls-cert-file = %q after the failed set, want the old %q", got, p.serverCert)
+	if got := plain.ConfigGet(ctx, "tls-cert-file").Val()["tls-cert-file"]; got != p.ServerCert {
+		t.Fatalf("tls-cert-file = %q after the failed set, want the old %q", got, p.ServerCert)
 	}
 	if err := pingErr(tlsClient(t, addr, anon)); err != nil {
 		t.Fatalf("the old configuration no longer serves after a failed set: %v", err)
@@ -557,7 +469,7 @@ func TestListenFailsOnBadTLSConfiguration(t *testing.T) {
 }
 
 func TestTLSHandshakesInFlightAreCappedAtMaxClients(t *testing.T) {
-	p := newTestPKI(t)
+	p := testutil.NewPKI(t)
 	_, addr := tlsInProcess(t, p, false, "--maxclients", "1")
 	silent, err := net.Dial("tcp", addr) // never starts its handshake
 	if err != nil {
@@ -577,7 +489,7 @@ func TestTLSHandshakesInFlightAreCappedAtMaxClients(t *testing.T) {
 }
 
 func TestShutdownAbortsPendingHandshakes(t *testing.T) {
-	p := newTestPKI(t)
+	p := testutil.NewPKI(t)
 	srv, addr := tlsInProcess(t, p, false)
 	silent, err := net.Dial("tcp", addr)
 	if err != nil {

@@ -185,9 +185,9 @@ func TestProtectedModeLifted(t *testing.T) {
 // handshake, inside TLS, as Redis sends it.
 func TestProtectedModeOverTLS(t *testing.T) {
 	ip := nonLoopbackIP(t)
-	p := newPKI(t)
+	p := testutil.NewPKI(t)
 	redisBin := testutil.RequireRedisServer(t)
-	tc := &tls.Config{RootCAs: p.caPool, Certificates: []tls.Certificate{p.client}, ServerName: "localhost"}
+	tc := &tls.Config{RootCAs: p.CAPool, Certificates: []tls.Certificate{p.Client}, ServerName: "localhost"}
 	var replies []string
 	for _, bin := range []string{redisBin, testutil.BuildBinary(t, "cairn-server")} {
 		s := startTLSServer(t, bin, p, false, "--bind", "0.0.0.0")

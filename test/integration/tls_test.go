@@ -3,13 +3,10 @@ package integration
 import (
 	"context"
 	"crypto/ecdsa"
-	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/pem"
-	"math/big"
 	"net"
 	"os"
 	"os/exec"
@@ -23,84 +20,6 @@ import (
 
 	"cairn/internal/testutil"
 )
-
-// pki is a throw-away CA with a server and a client certificate, and an
-// unrelated second CA with a client certificate of its own, written as PEM
-// files (keys in PKCS#8) for servers and command-line clients.
-type pki struct {
-	dir                   string
-	caPool, otherPool     *x509.CertPool
-	client, otherClient   tls.Certificate
-	caFile, otherCAFile   string
-	serverCert, serverKey string
-	clientCert, clientKey string
-	otherCert, otherKey   string
-}
-
-func newPKI(t *testing.T) *pki {
-	t.Helper()
-	p := &pki{dir: t.TempDir()}
-	ca, caKey := p.issue(t, "ca", nil, nil, 0)
-	otherCA, otherCAKey := p.issue(t, "otherca", nil, nil, 0)
-	p.issue(t, "server", ca, caKey, x509.ExtKeyUsageServerAuth)
-	p.issue(t, "client", ca, caKey, x509.ExtKeyUsageClientAuth)
-	p.issue(t, "otherclient", otherCA, otherCAKey, x509.ExtKeyUsageClientAuth)
-	path := func(name string) string { return filepath.Join(p.dir, name) }
-	p.caFile, p.otherCAFile = path("ca.crt"), path("otherca.crt")
-	p.serverCert, p.serverKey = path("server.crt"), path("server.key")
-	p.clientCert, p.clientKey = path("client.crt"), path("client.key")
-	p.otherCert, p.otherKey = path("otherclient.crt"), path("otherclient.key")
-	var err error
-	p.client, err = tls.LoadX509KeyPair(p.clientCert, p.clientKey)
-	must(t, err)
-	p.otherClient, err = tls.LoadX509KeyPair(p.otherCert, p.otherKey)
-	must(t, err)
-	p.caPool, p.otherPool = x509.NewCertPool(), x509.NewCertPool()
-	p.caPool.AddCert(ca)
-	p.otherPool.AddCert(otherCA)
-	return p
-}
-
-// issue writes <name>.crt and <name>.key, signed by parent (self-signed CA
-// when parent is nil). Leaf certificates name localhost and 127.0.0.1.
-func (p *pki) issue(t *testing.T, name string, parent *x509.Certificate, signer *ecdsa.PrivateKey,
-	usage x509.ExtKeyUsage) (*x509.Certificate, *ecdsa.PrivateKey) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	must(t, err)
-	serial, err := rand.Int(rand.Reader, big.NewInt(1<<62))
-	must(t, err)
-	tpl := &x509.Certificate{
-		SerialNumber: serial,
-		Subject:      pkix.Name{CommonName: "cairn integration " + name},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(24 * time.Hour),
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-	}
-	if parent == nil {
-		tpl.IsCA, tpl.BasicConstraintsValid = true, true
-		tpl.KeyUsage |= x509.KeyUsageCertSign
-		parent, signer = tpl, key
-	} else {
-		tpl.ExtKeyUsage = []x509.ExtKeyUsage{usage}
-		tpl.DNSNames = []string{"localhost"}
-		tpl.IPAddresses = []net.IP{net.ParseIP("127.0.0.1")}
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tpl, parent, &key.PublicKey, signer)
-	must(t, err)
-	cert, err := x509.ParseCertificate(der)
-	must(t, err)
-	kder, err := x509.MarshalPKCS8PrivateKey(key)
-	must(t, err)
-	must(t, os.WriteFile(filepath.Join(p.dir, name+".crt"), pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600))
-	must(t, os.WriteFile(filepath.Join(p.dir, name+".key"), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: kder}), 0o600))
-	return cert, key
-}
-
-// serverArgs are the TLS settings both servers start with.
-func (p *pki) serverArgs() []string {
-	return []string{"--tls-cert-file", p.serverCert, "--tls-key-file", p.serverKey, "--tls-ca-cert-file", p.caFile}
-}
 
 // tlsServer is a server process (cairn-server or redis-server) with a
 // tls-port, and a plain port unless it runs TLS only.
@@ -119,7 +38,7 @@ func (s *tlsServer) tlsAddr() string { return net.JoinHostPort("127.0.0.1", strc
 // startTLSServer runs bin (cairn-server or redis-server) with tls-port
 // and waits until a TLS client with p's client certificate gets PONG.
 // With tlsOnly the plain port is 0.
-func startTLSServer(t *testing.T, bin string, p *pki, tlsOnly bool, args ...string) *tlsServer {
+func startTLSServer(t *testing.T, bin string, p *testutil.PKI, tlsOnly bool, args ...string) *tlsServer {
 	t.Helper()
 	tlsPort, err := testutil.FreePort()
 	must(t, err)
@@ -130,7 +49,7 @@ func startTLSServer(t *testing.T, bin string, p *pki, tlsOnly bool, args ...stri
 	}
 	dir := t.TempDir()
 	argv := append([]string{"--port", strconv.Itoa(port), "--tls-port", strconv.Itoa(tlsPort),
-		"--bind", "127.0.0.1", "--dir", dir, "--appendonly", "no", "--save", ""}, p.serverArgs()...)
+		"--bind", "127.0.0.1", "--dir", dir, "--appendonly", "no", "--save", ""}, p.ServerArgs()...)
 	s := &tlsServer{name: filepath.Base(bin), cmd: exec.Command(bin, append(argv, args...)...),
 		done: make(chan struct{}), port: port, tlsPort: tlsPort}
 	s.cmd.Dir = dir
@@ -144,7 +63,7 @@ func startTLSServer(t *testing.T, bin string, p *pki, tlsOnly bool, args ...stri
 			t.Logf("%s output:\n%s", s.name, s.out)
 		}
 	})
-	probe := &tls.Config{RootCAs: p.caPool, Certificates: []tls.Certificate{p.client}}
+	probe := &tls.Config{RootCAs: p.CAPool, Certificates: []tls.Certificate{p.Client}}
 	ok := waitFor(15*time.Second, func() bool {
 		select {
 		case <-s.done:
@@ -180,24 +99,24 @@ type clientCase struct {
 	// cli is the TLS part of a redis-cli / cairn-cli command line.
 	cli []string
 	// tc is the same for go-redis.
-	tc func(p *pki) *tls.Config
+	tc func(p *testutil.PKI) *tls.Config
 }
 
-func clientCases(p *pki) []clientCase {
+func clientCases(p *testutil.PKI) []clientCase {
 	return []clientCase{
-		{"valid client certificate", []string{"--tls", "--cacert", p.caFile, "--cert", p.clientCert, "--key", p.clientKey},
-			func(p *pki) *tls.Config {
-				return &tls.Config{RootCAs: p.caPool, Certificates: []tls.Certificate{p.client}}
+		{"valid client certificate", []string{"--tls", "--cacert", p.CAFile, "--cert", p.ClientCert, "--key", p.ClientKey},
+			func(p *testutil.PKI) *tls.Config {
+				return &tls.Config{RootCAs: p.CAPool, Certificates: []tls.Certificate{p.Client}}
 			}},
-		{"no client certificate", []string{"--tls", "--cacert", p.caFile},
-			func(p *pki) *tls.Config { return &tls.Config{RootCAs: p.caPool} }},
-		{"client certificate of another CA", []string{"--tls", "--cacert", p.caFile, "--cert", p.otherCert, "--key", p.otherKey},
-			func(p *pki) *tls.Config {
-				return &tls.Config{RootCAs: p.caPool, Certificates: []tls.Certificate{p.otherClient}}
+		{"no client certificate", []string{"--tls", "--cacert", p.CAFile},
+			func(p *testutil.PKI) *tls.Config { return &tls.Config{RootCAs: p.CAPool} }},
+		{"client certificate of another CA", []string{"--tls", "--cacert", p.CAFile, "--cert", p.ForeignClientCert, "--key", p.ForeignClientKey},
+			func(p *testutil.PKI) *tls.Config {
+				return &tls.Config{RootCAs: p.CAPool, Certificates: []tls.Certificate{p.ForeignClient}}
 			}},
-		{"server certificate not trusted (wrong CA)", []string{"--tls", "--cacert", p.otherCAFile, "--cert", p.clientCert, "--key", p.clientKey},
-			func(p *pki) *tls.Config {
-				return &tls.Config{RootCAs: p.otherPool, Certificates: []tls.Certificate{p.client}}
+		{"server certificate not trusted (wrong CA)", []string{"--tls", "--cacert", p.ForeignCAFile, "--cert", p.ClientCert, "--key", p.ClientKey},
+			func(p *testutil.PKI) *tls.Config {
+				return &tls.Config{RootCAs: p.ForeignPool, Certificates: []tls.Certificate{p.Client}}
 			}},
 	}
 }
@@ -228,7 +147,7 @@ func TestTLSClientAuthMatchesRedis(t *testing.T) {
 	redisCLI := testutil.RequireRedisCLI(t)
 	cairnBin := testutil.BuildBinary(t, "cairn-server")
 	cairnCLI := testutil.BuildBinary(t, "cairn-cli")
-	p := newPKI(t)
+	p := testutil.NewPKI(t)
 	for _, mode := range []string{"yes", "optional", "no"} {
 		t.Run("tls-auth-clients "+mode, func(t *testing.T) {
 			ref := startTLSServer(t, redisBin, p, true, "--tls-auth-clients", mode)
@@ -260,8 +179,8 @@ func TestTLSClientAuthMatchesRedis(t *testing.T) {
 // ports do not mix, and what CONFIG GET and INFO report, against Redis.
 func TestTLSWithPlainPort(t *testing.T) {
 	redisBin := testutil.RequireRedisServer(t)
-	p := newPKI(t)
-	good := &tls.Config{RootCAs: p.caPool, Certificates: []tls.Certificate{p.client}}
+	p := testutil.NewPKI(t)
+	good := &tls.Config{RootCAs: p.CAPool, Certificates: []tls.Certificate{p.Client}}
 	for _, bin := range []string{redisBin, testutil.BuildBinary(t, "cairn-server")} {
 		s := startTLSServer(t, bin, p, false)
 		plain := redis.NewClient(&redis.Options{Addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(s.port))})
@@ -306,8 +225,8 @@ func pingOnceRaw(addr string) (bool, error) {
 // tls-port when port is 0).
 func TestTLSOnlyServerInfo(t *testing.T) {
 	redisBin := testutil.RequireRedisServer(t)
-	p := newPKI(t)
-	good := &tls.Config{RootCAs: p.caPool, Certificates: []tls.Certificate{p.client}}
+	p := testutil.NewPKI(t)
+	good := &tls.Config{RootCAs: p.CAPool, Certificates: []tls.Certificate{p.Client}}
 	for _, bin := range []string{redisBin, testutil.BuildBinary(t, "cairn-server")} {
 		s := startTLSServer(t, bin, p, true)
 		c := redis.NewClient(&redis.Options{Addr: s.tlsAddr(), TLSConfig: good})
@@ -326,18 +245,18 @@ func TestTLSOnlyServerInfo(t *testing.T) {
 func TestTLSStartupFailures(t *testing.T) {
 	redisBin := testutil.RequireRedisServer(t)
 	cairnBin := testutil.BuildBinary(t, "cairn-server")
-	p := newPKI(t)
+	p := testutil.NewPKI(t)
 	cases := []struct {
 		name string
 		args []string
 		want string // in cairn-server's output
 	}{
-		{"no certificate", []string{"--tls-key-file", p.serverKey, "--tls-ca-cert-file", p.caFile}, "no tls-cert-file configured"},
-		{"no CA while clients must authenticate", []string{"--tls-cert-file", p.serverCert, "--tls-key-file", p.serverKey},
+		{"no certificate", []string{"--tls-key-file", p.ServerKey, "--tls-ca-cert-file", p.CAFile}, "no tls-cert-file configured"},
+		{"no CA while clients must authenticate", []string{"--tls-cert-file", p.ServerCert, "--tls-key-file", p.ServerKey},
 			"either tls-ca-cert-file or tls-ca-cert-dir must be specified"},
-		{"unknown protocol", append(p.serverArgs(), "--tls-protocols", "TLSv1.4"), "invalid tls-protocols"},
-		{"key of another certificate", []string{"--tls-cert-file", p.serverCert, "--tls-key-file", p.clientKey,
-			"--tls-ca-cert-file", p.caFile}, "private key does not match"},
+		{"unknown protocol", append(p.ServerArgs(), "--tls-protocols", "TLSv1.4"), "invalid tls-protocols"},
+		{"key of another certificate", []string{"--tls-cert-file", p.ServerCert, "--tls-key-file", p.ClientKey,
+			"--tls-ca-cert-file", p.CAFile}, "private key does not match"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -370,8 +289,8 @@ func TestTLSStartupFailures(t *testing.T) {
 func TestTLSEncryptedKeyMatchesRedis(t *testing.T) {
 	redisBin := testutil.RequireRedisServer(t)
 	cairnBin := testutil.BuildBinary(t, "cairn-server")
-	p := newPKI(t)
-	raw, err := os.ReadFile(p.serverKey)
+	p := testutil.NewPKI(t)
+	raw, err := os.ReadFile(p.ServerKey)
 	must(t, err)
 	block, _ := pem.Decode(raw)
 	key, err := x509.ParsePKCS8PrivateKey(block.Bytes)
@@ -381,9 +300,9 @@ func TestTLSEncryptedKeyMatchesRedis(t *testing.T) {
 	//lint:ignore SA1019 the legacy format is what the test needs
 	enc, err := x509.EncryptPEMBlock(rand.Reader, "EC PRIVATE KEY", ecDER, []byte("s3cret"), x509.PEMCipherAES256)
 	must(t, err)
-	encPath := filepath.Join(p.dir, "server-encrypted.key")
+	encPath := filepath.Join(p.Dir, "server-encrypted.key")
 	must(t, os.WriteFile(encPath, pem.EncodeToMemory(enc), 0o600))
-	good := &tls.Config{RootCAs: p.caPool, Certificates: []tls.Certificate{p.client}}
+	good := &tls.Config{RootCAs: p.CAPool, Certificates: []tls.Certificate{p.Client}}
 	for _, bin := range []string{redisBin, cairnBin} {
 		s := startTLSServer(t, bin, p, true, "--tls-key-file", encPath, "--tls-key-file-pass", "s3cret")
 		if err := tlsPing(s.tlsAddr(), good); err != nil {
@@ -395,7 +314,7 @@ func TestTLSEncryptedKeyMatchesRedis(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 		cmd := exec.CommandContext(ctx, bin, append([]string{"--port", "0", "--tls-port", strconv.Itoa(port),
 			"--bind", "127.0.0.1", "--dir", dir, "--appendonly", "no", "--save", ""},
-			append(p.serverArgs(), "--tls-key-file", encPath, "--tls-key-file-pass", "wrong")...)...)
+			append(p.ServerArgs(), "--tls-key-file", encPath, "--tls-key-file-pass", "wrong")...)...)
 		cmd.Dir = dir
 		out, err := cmd.CombinedOutput()
 		cancel()
