@@ -1,6 +1,6 @@
 // Package testutil runs real servers for tests and compares them.
 //
-// It owns three things:
+// It owns four things:
 //
 //   - Processes: BuildBinary compiles a command of this module once per test
 //     process; StartCairn and StartRedis launch cairn-server or Debian's
@@ -15,6 +15,9 @@
 //     in test/integration/testdata/diff/README.md and RunScript plays a
 //     script against two servers at once, comparing every reply byte for
 //     byte (or after the normalisation a line asks for).
+//   - Test certificates: NewPKI issues a throw-away CA, server and client
+//     certificates (and a foreign CA with its own client) into a temp
+//     directory for TLS tests of servers and clients alike.
 //
 // Invariants: every process started here is registered for cleanup on the
 // test that started it; nothing here talks to any address but 127.0.0.1.

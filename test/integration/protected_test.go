@@ -47,9 +47,9 @@ func nonLoopbackIP(t *testing.T) string {
 	return ""
 }
 
-// readAllFrom connects to addr from local (any source when ""), optionally
-// sends req, and returns everything the server wrote before closing.
-func readAllFrom(t *testing.T, local, addr, req string) string {
+// dialFrom connects to addr from the local address (any when ""), with a
+// 3 s deadline on the connection.
+func dialFrom(t *testing.T, local, addr string) net.Conn {
 	t.Helper()
 	d := net.Dialer{Timeout: 3 * time.Second}
 	if local != "" {
@@ -57,8 +57,16 @@ func readAllFrom(t *testing.T, local, addr, req string) string {
 	}
 	c, err := d.Dial("tcp", addr)
 	must(t, err)
-	defer c.Close()
 	c.SetDeadline(time.Now().Add(3 * time.Second))
+	return c
+}
+
+// readAllFrom connects to addr from local (any source when ""), optionally
+// sends req, and returns everything the server wrote before closing.
+func readAllFrom(t *testing.T, local, addr, req string) string {
+	t.Helper()
+	c := dialFrom(t, local, addr)
+	defer c.Close()
 	if req != "" {
 		c.Write([]byte(req))
 	}
@@ -70,14 +78,8 @@ func readAllFrom(t *testing.T, local, addr, req string) string {
 // leaving the connection open (as a client that is served sees it).
 func firstReply(t *testing.T, local, addr, req string) string {
 	t.Helper()
-	d := net.Dialer{Timeout: 3 * time.Second}
-	if local != "" {
-		d.LocalAddr = &net.TCPAddr{IP: net.ParseIP(local)}
-	}
-	c, err := d.Dial("tcp", addr)
-	must(t, err)
+	c := dialFrom(t, local, addr)
 	defer c.Close()
-	c.SetDeadline(time.Now().Add(3 * time.Second))
 	c.Write([]byte(req))
 	buf := make([]byte, 4096)
 	n, _ := c.Read(buf)
