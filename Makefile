@@ -62,11 +62,13 @@ fuzz:
 # The short runs are bounded by executions, not time: Go 1.26's fuzzing
 # coordinator can report "context deadline exceeded" as a failure when a
 # duration-based -fuzztime ends while a worker is busy (go.dev/issue/75804).
-# The counts are about 20 s and 12 s of work on the 2-core development VM.
+# The counts are about 20 s and 12 s of work on the 2-core development VM;
+# minimising a new interesting input is bounded by count too (by default
+# it may take a minute, which a fresh corpus in CI hits).
 fuzz-quick:
-	$(GO) test -run='^$$' -fuzz='^FuzzParser$$' -fuzztime=500000x ./internal/resp/
-	$(GO) test -run='^$$' -fuzz='^FuzzExec$$' -fuzztime=10000x -parallel=1 ./internal/command/
-	$(GO) test -run='^$$' -fuzz='^FuzzDiffCommands$$' -fuzztime=7000x -parallel=1 ./test/integration/
+	$(GO) test -run='^$$' -fuzz='^FuzzParser$$' -fuzztime=400000x -fuzzminimizetime=2000x ./internal/resp/
+	$(GO) test -run='^$$' -fuzz='^FuzzExec$$' -fuzztime=10000x -fuzzminimizetime=500x -parallel=1 ./internal/command/
+	$(GO) test -run='^$$' -fuzz='^FuzzDiffCommands$$' -fuzztime=7000x -fuzzminimizetime=500x -parallel=1 ./test/integration/
 
 # Ten minutes of mixed load with faults against a fresh cairn-server, with
 # a summary and a PASS/FAIL verdict (SOAK_DURATION=2m for a shorter run).
