@@ -1,6 +1,10 @@
 package command
 
 import (
+	"errors"
+	"fmt"
+	"strings"
+
 	"cairn/internal/acl"
 )
 
@@ -44,12 +48,34 @@ func newACLState(e *Engine) *aclState {
 		a.reg.SetDefaultPassword(v)
 		return nil
 	})
-	if path := e.Config.ACLFile(); path != "" {
+	users := e.Config.UserDirectives()
+	switch path := e.Config.ACLFile(); {
+	case path != "" && len(users) > 0:
+		a.startErr = errors.New("users are declared both in the config file (user lines) and in an aclfile; declare them in one place only")
+	case path != "":
 		if _, err := a.reg.LoadFile(path); err != nil {
 			a.startErr = err
 		}
+	default:
+		a.startErr = applyUserDirectives(a.reg, users)
 	}
 	return a
+}
+
+// applyUserDirectives sets up the users the config file declares, in
+// file order, as Redis does: a new user starts as ACL SETUSER would create
+// it; one that exists already (only "default" can) is reset first.
+func applyUserDirectives(reg *acl.Registry, users [][]string) error {
+	for _, u := range users {
+		ops := u[1:]
+		if reg.Get(u[0]) != nil {
+			ops = append([]string{"reset"}, ops...)
+		}
+		if err := reg.SetUser(u[0], ops); err != nil {
+			return fmt.Errorf("user declaration 'user %s': %w", strings.Join(u, " "), err)
+		}
+	}
+	return nil
 }
 
 // ACLError returns why the configured ACL file could not be loaded when

@@ -16,3 +16,14 @@ func (c *Config) ACLLogMaxLen() int { return int(c.num(idxACLLogMaxLen)) }
 // ACLPubsubAllChannels reports whether new users and selectors start with
 // access to every channel (acl-pubsub-default allchannels).
 func (c *Config) ACLPubsubAllChannels() bool { return c.str(idxACLPubsubDefault) == "allchannels" }
+
+// UserDirectives returns the "user <name> <rule>..." lines of the config
+// file in order, each as {name, rules...}. Redis applies them at start-up
+// unless an aclfile is configured too, which it refuses.
+func (c *Config) UserDirectives() [][]string {
+	out := make([][]string, len(c.users))
+	for i, u := range c.users {
+		out[i] = append([]string(nil), u...)
+	}
+	return out
+}

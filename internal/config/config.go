@@ -66,6 +66,7 @@ type Config struct {
 	// Fixed after Load.
 	file    string      // absolute path of the config file, "" if none
 	renames [][2]string // rename-command directives, in order
+	users   [][]string  // user directives (name, rules...), in order
 }
 
 // Default returns a Config holding the default of every parameter.

@@ -61,7 +61,10 @@
 // another file in place (a relative path is relative to the working
 // directory, as in Redis; a glob includes every match; nesting is limited
 // to 16). "rename-command <cmd> <new>" is stored for the command table
-// (RenameCommands). Anything else unknown is an error. Startup errors are
+// (RenameCommands) and "user <name> <rule>..." for the ACL users
+// (UserDirectives); CONFIG REWRITE keeps both kinds of line as they are
+// (Redis rewrites user lines from the users of the moment). Anything else
+// unknown is an error. Startup errors are
 // *LineError values naming the source, line, text and option.
 //
 // # CONFIG GET / SET / REWRITE

@@ -227,6 +227,12 @@ func (l *loader) directive(args []string, depth int) error {
 		}
 		l.c.renames = append(l.c.renames, [2]string{args[1], args[2]})
 		return nil
+	case "user":
+		if len(args) < 2 {
+			return ErrArgCount
+		}
+		l.c.users = append(l.c.users, append([]string(nil), args[1:]...))
+		return nil
 	}
 	i, ok := byName[name]
 	if !ok {

@@ -70,7 +70,7 @@ func New(cfg *config.Config, log *slog.Logger) (*Server, error) {
 	if err := s.engine.ACLError(); err != nil {
 		// Redis refuses to start rather than run with users it could not
 		// load.
-		return nil, fmt.Errorf("server: loading the ACL file: %w", err)
+		return nil, fmt.Errorf("server: users: %w", err)
 	}
 	s.engine.Host = s
 	s.initPersistence()

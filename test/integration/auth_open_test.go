@@ -57,3 +57,43 @@ func TestBadACLFileRefusesStart(t *testing.T) {
 		t.Fatalf("exit code %d, output:\n%s", code, out)
 	}
 }
+
+// "user" lines of the config file (here on the command line, which
+// redis-server turns into config lines too) declare ACL users at start-up:
+// same ACL LIST, same AUTH and NOPERM replies from Cairn and redis-server.
+func TestConfigUserDirectives(t *testing.T) {
+	users := []string{"--user", "app", "on", ">pw", "~app:*", "+@all", "--user", "default", "on", "nopass", "~*", "+@all", "-@write"}
+	var got [2][]string
+	for i, p := range []*testutil.Proc{testutil.StartRedis(t, users...), testutil.StartCairn(t, users...)} {
+		c := testutil.Dial(t, p.Addr())
+		for _, args := range [][]string{
+			{"ACL", "LIST"},
+			{"SET", "k", "v"},
+			{"AUTH", "app", "pw"},
+			{"SET", "app:1", "v"},
+			{"SET", "other", "v"},
+		} {
+			got[i] = append(got[i], string(c.Do(args...)))
+		}
+	}
+	for j := range got[0] {
+		if got[1][j] != got[0][j] {
+			t.Errorf("step %d: cairn %q, redis %q", j, got[1][j], got[0][j])
+		}
+	}
+	if !strings.Contains(got[0][0], "user app on #") || !strings.HasPrefix(got[0][1], "-NOPERM") {
+		t.Fatalf("redis-server did not take the user lines: %q", got[0][:2])
+	}
+}
+
+// User lines together with an aclfile stop the server at start-up, as
+// they stop redis-server.
+func TestConfigUsersAndACLFileRefuseStart(t *testing.T) {
+	dir := t.TempDir()
+	acl := filepath.Join(dir, "users.acl")
+	must(t, os.WriteFile(acl, nil, 0o644))
+	code, out := runToExit(t, dir, "--port", "0", "--aclfile", acl, "--user", "app", "on", ">pw")
+	if code != 1 || !strings.Contains(out, "aclfile") {
+		t.Fatalf("exit code %d, output:\n%s", code, out)
+	}
+}
