@@ -85,8 +85,10 @@ func (e *Engine) Cron(now time.Time) {
 	f.mu.Unlock()
 	e.trackMemory()
 	if e.Config != nil && e.Config.MaxMemory() > 0 {
-		// Keep the baseline fresh between commands' own samples.
-		e.sampleBaseline(e.mem(), now.UnixMilli(), false)
+		// Keep the baseline fresh between commands' own samples, and go
+		// on with eviction a command ran out of time for (or a lowered
+		// maxmemory calls for).
+		e.EvictInBackground(now)
 	}
 }
 

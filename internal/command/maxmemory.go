@@ -1,9 +1,11 @@
 package command
 
 import (
+	"math"
 	"runtime/metrics"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"cairn/internal/config"
 	"cairn/internal/store"
@@ -44,6 +46,7 @@ type memoryState struct {
 	lastKeys   int64 // keyspace bytes at the previous sample
 
 	evictedBase atomic.Int64 // Store.EvictedKeys at the last CONFIG RESETSTAT
+	behind      atomic.Bool  // a command ran out of eviction time; cron continues
 }
 
 // mem returns the engine's memory state, installing the CONFIG SET hooks
@@ -104,19 +107,84 @@ func (e *Engine) enforceMemory(c *Ctx, cmd *Command, limit int64) bool {
 	if st.UsedBytes() <= limit {
 		return true
 	}
-	p, _ := store.ParsePolicy(e.Config.MaxMemoryPolicy())
-	samples := e.Config.MaxMemorySamples()
-	onEvict := func(db int, key []byte) { c.Propagate(db, bDEL, key) }
-	for st.UsedBytes() > limit {
-		if _, ok := st.Evict(p, samples, c.Now, onEvict); !ok {
-			break
-		}
+	switch e.evict(c, limit, evictionBudget(e.Config.EvictionTenacity())) {
+	case evictedEnough:
+		return true
+	case evictionRunning:
+		// Out of time, not out of keys: the command runs, as in Redis,
+		// and the cron goes on evicting (EvictInBackground).
+		m.behind.Store(true)
+		return true
 	}
-	if st.UsedBytes() > limit && cmd.has(flagDenyOOM) {
+	if cmd.has(flagDenyOOM) {
 		e.reject(c, cmd, errOOM)
 		return false
 	}
 	return true
+}
+
+// Outcomes of one eviction pass.
+const (
+	evictedEnough   = iota // under the limit now
+	evictionRunning        // the time budget ran out first
+	nothingToEvict         // over the limit with no key the policy may take
+)
+
+// evict removes keys by policy until memory is under limit or budget
+// passes. Each eviction is journaled as DEL through c.
+func (e *Engine) evict(c *Ctx, limit int64, budget time.Duration) int {
+	st := e.Store
+	p, _ := store.ParsePolicy(e.Config.MaxMemoryPolicy())
+	samples := e.Config.MaxMemorySamples()
+	onEvict := func(db int, key []byte) { c.Propagate(db, bDEL, key) }
+	start := time.Now()
+	for n := 1; st.UsedBytes() > limit; n++ {
+		if _, ok := st.Evict(p, samples, c.Now, onEvict); !ok {
+			return nothingToEvict
+		}
+		// The clock is read every 16 keys: one eviction takes a few µs.
+		if n%16 == 0 && time.Since(start) > budget {
+			return evictionRunning
+		}
+	}
+	return evictedEnough
+}
+
+// evictionBudget is how long one command may evict, from
+// maxmemory-eviction-tenacity the way Redis derives it: 50 µs per step up
+// to 10 (500 µs by default), then 15% more per step, unlimited at 100.
+func evictionBudget(tenacity int) time.Duration {
+	switch {
+	case tenacity <= 10:
+		return time.Duration(50*tenacity) * time.Microsecond
+	case tenacity >= 100:
+		return math.MaxInt64
+	}
+	return time.Duration(500*math.Pow(1.15, float64(tenacity-10))) * time.Microsecond
+}
+
+// backgroundBudget bounds the cron's eviction per tick, so that a big drop
+// of maxmemory is worked off in steps rather than in one stall.
+const backgroundBudget = 20 * time.Millisecond
+
+// EvictInBackground continues eviction a command ran out of time for, or
+// starts it after CONFIG SET lowered maxmemory, from the cron. Evictions
+// are journaled like the others.
+func (e *Engine) EvictInBackground(now time.Time) {
+	limit := e.Config.MaxMemory()
+	if limit == 0 || e.Store == nil {
+		return
+	}
+	m := e.mem()
+	e.sampleBaseline(m, now.UnixMilli(), false)
+	if e.Store.UsedBytes() <= limit {
+		m.behind.Store(false)
+		return
+	}
+	c := &Ctx{E: e, S: &Session{Authed: true, Proto: 2}, Now: now.UnixMilli()}
+	if e.evict(c, limit, backgroundBudget) != evictionRunning {
+		m.behind.Store(false)
+	}
 }
 
 // sampleBaseline refreshes the store's baseline from the runtime's

@@ -2,6 +2,7 @@ package command
 
 import (
 	"fmt"
+	"math"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -41,7 +42,15 @@ func newMemTest(t *testing.T) *memTest {
 	st := store.New(16)
 	now := time.Now().UnixMilli()
 	st.SetClockStart(now)
-	e := NewEngine(st, config.Default())
+	cfg := config.Default()
+	// No time limit on a command's eviction (maxmemory-eviction-tenacity
+	// 100): these tests check which keys go, and a race-enabled run can
+	// take longer than the default 500 µs. TestEvictionBudgetAndBackground
+	// covers the budget.
+	if err := cfg.Set("maxmemory-eviction-tenacity", "100"); err != nil {
+		t.Fatal(err)
+	}
+	e := NewEngine(st, cfg)
 	j := &dbJournal{}
 	e.Journal = j
 	s := e.NewSession("127.0.0.1:1", "127.0.0.1:2", -1, 0, func() {})
@@ -248,5 +257,46 @@ func TestConfigSetMaxmemoryTakesEffectAtOnce(t *testing.T) {
 	m.must("+OK\r\n", "config", "set", "maxmemory", "0")
 	if m.e.Store.Tracking() {
 		t.Fatal("store still tracking without a limit")
+	}
+}
+
+// A command evicts only for its time budget (maxmemory-eviction-tenacity);
+// out of time, it still runs, and the cron works off the rest.
+func TestEvictionBudgetAndBackground(t *testing.T) {
+	m := newMemTest(t)
+	for i := range 3000 {
+		m.run("set", fmt.Sprint("key:", i), strings.Repeat("v", 200))
+	}
+	m.must("+OK\r\n", "config", "set", "maxmemory-policy", "allkeys-random")
+	m.must("+OK\r\n", "config", "set", "maxmemory-eviction-tenacity", "0") // stop after 16 keys
+	m.limitAbove(-400_000)
+	m.must("+OK\r\n", "set", "fresh", "v") // not OOM: eviction is still running
+	if n := m.e.Store.DB(0).Len(); n < 3000-32 {
+		t.Fatalf("one command evicted %d keys with a zero budget", 3001-n)
+	}
+	if !m.e.mem().behind.Load() {
+		t.Fatal("eviction not left to the background")
+	}
+	now := time.Now()
+	for i := 0; m.e.Store.UsedBytes() > m.e.Config.MaxMemory(); i++ {
+		if i > 100 {
+			t.Fatalf("background eviction did not get under the limit: %d > %d", m.e.Store.UsedBytes(), m.e.Config.MaxMemory())
+		}
+		now = now.Add(200 * time.Millisecond)
+		m.e.EvictInBackground(now)
+	}
+	if m.e.mem().behind.Load() {
+		t.Fatal("still marked behind once under the limit")
+	}
+	if got := len(m.j.recs); got < 100 {
+		t.Fatalf("%d DEL records journaled, want one per evicted key", got)
+	}
+}
+
+func TestEvictionBudgetFromTenacity(t *testing.T) {
+	for ten, want := range map[int]time.Duration{0: 0, 1: 50 * time.Microsecond, 10: 500 * time.Microsecond, 11: 575 * time.Microsecond, 100: math.MaxInt64} {
+		if got := evictionBudget(ten); got != want {
+			t.Errorf("tenacity %d: %v, want %v", ten, got, want)
+		}
 	}
 }

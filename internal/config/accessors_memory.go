@@ -5,6 +5,7 @@ package config
 var (
 	idxLFULogFactor = mustParam("lfu-log-factor")
 	idxLFUDecayTime = mustParam("lfu-decay-time")
+	idxEvictTenacity = mustParam("maxmemory-eviction-tenacity")
 )
 
 // MemoryParams names the parameters whose change alters how the keyspace
@@ -21,3 +22,7 @@ func (c *Config) LFULogFactor() int { return int(c.num(idxLFULogFactor)) }
 // LFUDecayTime is lfu-decay-time: the minutes after which an idle key's
 // LFU counter loses one; 0 means counters never decay.
 func (c *Config) LFUDecayTime() int { return int(c.num(idxLFUDecayTime)) }
+
+// EvictionTenacity is maxmemory-eviction-tenacity (0-100): how long one
+// command may spend evicting before the rest is left to the background.
+func (c *Config) EvictionTenacity() int { return int(c.num(idxEvictTenacity)) }

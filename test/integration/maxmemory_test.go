@@ -28,6 +28,12 @@ func mmUsed(t *testing.T, c *redis.Client) int64 {
 	return n
 }
 
+// mmNoBudget (with "100") lifts the time limit on one command's eviction:
+// these tests check which keys a policy takes, and under load the default
+// 500 µs would leave part of a big cut to the background eviction (tested
+// in the command package).
+const mmNoBudget = "--maxmemory-eviction-tenacity"
+
 // mmSetLimit sets maxmemory to used_memory plus delta (negative: that
 // many bytes must go).
 func mmSetLimit(t *testing.T, c *redis.Client, delta int64) {
@@ -137,7 +143,7 @@ func TestMaxmemoryVolatileSparesPersistentKeys(t *testing.T) {
 	ctx := context.Background()
 	for _, policy := range []string{"volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl"} {
 		t.Run(policy, func(t *testing.T) {
-			p := testutil.StartCairn(t, "--maxmemory-policy", policy)
+			p := testutil.StartCairn(t, mmNoBudget, "100", "--maxmemory-policy", policy)
 			c := newClient(t, p, 2)
 			mmFill(t, c, "plain:", 300, nil)
 			mmFill(t, c, "ttl:", 300, func(int) time.Duration { return time.Hour })
@@ -171,7 +177,7 @@ func TestMaxmemoryVolatileSparesPersistentKeys(t *testing.T) {
 // volatile-ttl evicts the keys that expire soonest first.
 func TestMaxmemoryVolatileTTLShortestFirst(t *testing.T) {
 	ctx := context.Background()
-	p := testutil.StartCairn(t, "--maxmemory-policy", "volatile-ttl", "--maxmemory-samples", "10")
+	p := testutil.StartCairn(t, mmNoBudget, "100", "--maxmemory-policy", "volatile-ttl", "--maxmemory-samples", "10")
 	c := newClient(t, p, 2)
 	const n = 400
 	mmFill(t, c, "k", n, func(i int) time.Duration { return time.Duration(i+1) * time.Minute })
@@ -205,7 +211,7 @@ func TestMaxmemoryVolatileTTLShortestFirst(t *testing.T) {
 // out.
 func TestMaxmemoryAllKeysLRUKeepsHotSet(t *testing.T) {
 	ctx := context.Background()
-	p := testutil.StartCairn(t, "--maxmemory-policy", "allkeys-lru", "--maxmemory-samples", "10")
+	p := testutil.StartCairn(t, mmNoBudget, "100", "--maxmemory-policy", "allkeys-lru", "--maxmemory-samples", "10")
 	c := newClient(t, p, 2)
 	mmFill(t, c, "old:", 1000, nil)
 	time.Sleep(2100 * time.Millisecond) // the LRU clock counts seconds
@@ -237,7 +243,7 @@ func TestMaxmemoryAllKeysLFUKeepsFrequentKeys(t *testing.T) {
 	ctx := context.Background()
 	// A limit from the start, as a cache would run: LFU counting starts
 	// with the first command.
-	p := testutil.StartCairn(t, "--maxmemory-policy", "allkeys-lfu", "--maxmemory-samples", "10", "--maxmemory", "1gb")
+	p := testutil.StartCairn(t, mmNoBudget, "100", "--maxmemory-policy", "allkeys-lfu", "--maxmemory-samples", "10", "--maxmemory", "1gb")
 	c := newClient(t, p, 2)
 	mmFill(t, c, "k", 1000, nil)
 	for range 30 {
@@ -269,7 +275,7 @@ func TestMaxmemoryAllKeysLFUKeepsFrequentKeys(t *testing.T) {
 // data set is exactly what was left.
 func TestMaxmemoryEvictionsReachAOF(t *testing.T) {
 	ctx := context.Background()
-	p := testutil.StartCairn(t, "--appendonly", "yes", "--maxmemory-policy", "allkeys-random")
+	p := testutil.StartCairn(t, mmNoBudget, "100", "--appendonly", "yes", "--maxmemory-policy", "allkeys-random")
 	c := aofClient(t, p.Addr(), 2)
 	mmFill(t, c, "k", 500, nil)
 	mmSetLimit(t, c, -200*mmValue)
