@@ -3,8 +3,8 @@ package config
 // Indexes of the parameters eviction reads besides maxmemory,
 // maxmemory-policy and maxmemory-samples (accessors.go).
 var (
-	idxLFULogFactor = mustParam("lfu-log-factor")
-	idxLFUDecayTime = mustParam("lfu-decay-time")
+	idxLFULogFactor  = mustParam("lfu-log-factor")
+	idxLFUDecayTime  = mustParam("lfu-decay-time")
 	idxEvictTenacity = mustParam("maxmemory-eviction-tenacity")
 )
 
