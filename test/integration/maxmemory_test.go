@@ -201,8 +201,9 @@ func TestMaxmemoryVolatileTTLShortestFirst(t *testing.T) {
 	}
 	// A key that no sample happened to include survives (each key is
 	// seen about five times over 200 evictions of 10 samples), so allow a
-	// few of the soonest.
-	if n := count(exists[:50]); n > 3 {
+	// few of the soonest: random eviction would leave about 25 of them,
+	// and 4 survivors showed up once in 8 runs.
+	if n := count(exists[:50]); n > 7 {
 		t.Fatalf("%d of the 50 soonest-expiring keys survived", n)
 	}
 }
