@@ -32,7 +32,6 @@ import (
 // connection at shutdown are handed to a goroutine of their own
 // (conn.serveGoroutine), which then owns them to the end.
 type eventLoop struct {
-	set    *loopSet
 	srv    *Server
 	epfd   int
 	wakefd int // eventfd: adopt, shutdown and interrupt wake the loop
@@ -44,7 +43,7 @@ type eventLoop struct {
 	// Owned by the loop goroutine.
 	conns    map[int]*conn // by fd
 	ready    []*conn       // executed this round, replies to write
-	busy     bool          // counted in set.busy this round
+	busy     bool          // counted in srv.loops.busy this round
 	events   []unix.EpollEvent
 	lastTick time.Time
 }
@@ -137,7 +136,6 @@ func newEventLoop(s *Server) (*eventLoop, error) {
 		return nil, fmt.Errorf("server: epoll_ctl eventfd: %w", err)
 	}
 	l := &eventLoop{
-		set:    &s.loops,
 		srv:    s,
 		epfd:   ep,
 		wakefd: wfd,
@@ -169,7 +167,6 @@ func shutdownSocket(fd int) { unix.Shutdown(fd, unix.SHUT_RDWR) }
 
 // adopt hands a new connection to the loop (any goroutine).
 func (l *eventLoop) adopt(c *conn) {
-	one := [8]byte{1}
 	l.mu.Lock()
 	if l.stopped {
 		l.mu.Unlock()
@@ -177,22 +174,28 @@ func (l *eventLoop) adopt(c *conn) {
 		return
 	}
 	l.inbox = append(l.inbox, c)
-	unix.Write(l.wakefd, one[:])
+	l.signalLocked()
 	l.mu.Unlock()
 }
 
 // wake interrupts the loop's wait (any goroutine).
 func (l *eventLoop) wake() {
-	one := [8]byte{1}
 	l.mu.Lock()
 	if !l.stopped {
-		unix.Write(l.wakefd, one[:])
+		l.signalLocked()
 	}
 	l.mu.Unlock()
 }
 
-// tickEvery is how often the loop checks idle timeouts, soft output
-// limits and shutdown when no event wakes it sooner.
+// signalLocked makes the eventfd readable. mu must be held and the loop
+// not stopped: exit closes the descriptor under mu.
+func (l *eventLoop) signalLocked() {
+	one := [8]byte{1}
+	unix.Write(l.wakefd, one[:])
+}
+
+// tickEvery is how often the loop checks idle timeouts and soft output
+// limits when no event wakes it sooner.
 const tickEvery = 100 * time.Millisecond
 
 func (l *eventLoop) run() {
@@ -213,7 +216,7 @@ func (l *eventLoop) run() {
 		}
 		if n > 0 {
 			l.busy = true
-			l.set.busy.Add(1)
+			l.srv.loops.busy.Add(1)
 		}
 		for i := 0; i < n; i++ {
 			ev := &l.events[i]
@@ -329,7 +332,7 @@ func (l *eventLoop) flushReady() {
 func (l *eventLoop) endBusy() {
 	if l.busy {
 		l.busy = false
-		l.set.busy.Add(-1)
+		l.srv.loops.busy.Add(-1)
 	}
 }
 
@@ -342,9 +345,7 @@ func (l *eventLoop) endBusy() {
 func (l *eventLoop) writeReplies(c *conn) {
 	out := c.ctx.Out[c.outSent:]
 	if len(out) > 0 {
-		if c.overSoftLimit(len(c.ctx.Out)-c.outSent) && c.softExpired() {
-			c.dropForOutputLimit("soft")
-			l.closeConn(c)
+		if l.closedForSoftLimit(c) {
 			return
 		}
 		n, err := sendAll(c.fd, out)
@@ -429,9 +430,7 @@ func (l *eventLoop) tick(now time.Time) {
 	timeout := l.srv.cfg.Timeout()
 	nowMS := now.UnixMilli()
 	for _, c := range l.conns {
-		if c.pendOut && c.overSoftLimit(len(c.ctx.Out)-c.outSent) && c.softExpired() {
-			c.dropForOutputLimit("soft")
-			l.closeConn(c)
+		if c.pendOut && l.closedForSoftLimit(c) {
 			continue
 		}
 		if timeout > 0 && nowMS-c.lastRead > timeout.Milliseconds() {
@@ -439,6 +438,17 @@ func (l *eventLoop) tick(now time.Time) {
 			l.closeConn(c)
 		}
 	}
+}
+
+// closedForSoftLimit closes c, and reports so, when its unsent replies
+// have stayed above the soft output limit past the grace period.
+func (l *eventLoop) closedForSoftLimit(c *conn) bool {
+	if !c.overSoftLimit(len(c.ctx.Out)-c.outSent) || !c.softExpired() {
+		return false
+	}
+	c.dropForOutputLimit("soft")
+	l.closeConn(c)
+	return true
 }
 
 // closeConn ends a connection the loop serves.
@@ -507,10 +517,15 @@ func (l *eventLoop) exit() {
 func (c *conn) leaveLoop() {
 	c.killMu.Lock()
 	fd := c.fd
-	c.fd = -1
 	c.killMu.Unlock()
 	f := os.NewFile(uintptr(fd), "client")
-	nc, err := net.FileConn(f)
+	nc, err := net.FileConn(f) // a duplicate of fd, in Go's poller
+	// Swap descriptor for net.Conn in one step, so CLIENT KILL meanwhile
+	// either shuts the (shared) socket down or closes nc; only then close
+	// the loop's descriptor.
+	c.killMu.Lock()
+	c.fd, c.nc, c.loop = -1, nc, nil
+	c.killMu.Unlock()
 	f.Close()
 	if err != nil {
 		c.srv.log.Warn("cannot hand a connection to a goroutine; closing it", "err", err, "id", c.sess.ID)
@@ -518,10 +533,6 @@ func (c *conn) leaveLoop() {
 		c.srv.forget(c)
 		return
 	}
-	c.killMu.Lock()
-	c.nc = nc
-	c.loop = nil
-	c.killMu.Unlock()
 	if c.srv.isClosing() {
 		c.interrupt()
 	}

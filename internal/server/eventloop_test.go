@@ -44,53 +44,61 @@ func TestServingModesConcurrentClients(t *testing.T) {
 		t.Run(m.name, func(t *testing.T) {
 			t.Setenv(loopCountEnv, m.loops)
 			p := startInProcess(t)
-			var wg sync.WaitGroup
-			errs := make(chan error, 16)
-			for cl := range 16 {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					c, err := net.Dial("tcp", p.addr)
-					if err != nil {
-						errs <- err
-						return
+			runClients(t, p.addr, 16, func(cl int, c net.Conn, r *resp.Reader) error {
+				for round := range 50 {
+					var req []byte
+					depth := 1 + round%17 // pipelines of 1 to 17
+					for i := range depth {
+						k := fmt.Sprintf("c%d:%d", cl, i)
+						req = append(req, rawCommand("SET", k, fmt.Sprintf("v%d.%d", round, i))...)
+						req = append(req, rawCommand("GET", k)...)
 					}
-					defer c.Close()
-					c.SetDeadline(time.Now().Add(20 * time.Second))
-					r := resp.NewReader(c)
-					for round := range 50 {
-						var req []byte
-						depth := 1 + round%17 // pipelines of 1 to 17
-						for i := range depth {
-							k := fmt.Sprintf("c%d:%d", cl, i)
-							req = append(req, rawCommand("SET", k, fmt.Sprintf("v%d.%d", round, i))...)
-							req = append(req, rawCommand("GET", k)...)
+					if _, err := c.Write(req); err != nil {
+						return err
+					}
+					for i := range depth {
+						ok, err1 := r.ReadValue()
+						v, err2 := r.ReadValue()
+						if err1 != nil || err2 != nil {
+							return fmt.Errorf("client %d: %v %v", cl, err1, err2)
 						}
-						if _, err := c.Write(req); err != nil {
-							errs <- err
-							return
-						}
-						for i := range depth {
-							ok, err1 := r.ReadValue()
-							v, err2 := r.ReadValue()
-							if err1 != nil || err2 != nil {
-								errs <- fmt.Errorf("client %d: %v %v", cl, err1, err2)
-								return
-							}
-							if want := fmt.Sprintf("v%d.%d", round, i); ok.String() != "OK" || v.String() != want {
-								errs <- fmt.Errorf("client %d round %d: %q %q, want OK %q", cl, round, ok.String(), v.String(), want)
-								return
-							}
+						if want := fmt.Sprintf("v%d.%d", round, i); ok.String() != "OK" || v.String() != want {
+							return fmt.Errorf("client %d round %d: %q %q, want OK %q", cl, round, ok.String(), v.String(), want)
 						}
 					}
-				}()
-			}
-			wg.Wait()
-			close(errs)
-			for err := range errs {
-				t.Error(err)
-			}
+				}
+				return nil
+			})
 		})
+	}
+}
+
+// runClients runs fn for n clients at once, each on its own connection to
+// addr with a 20 s deadline, and fails the test with their errors.
+func runClients(t *testing.T, addr string, n int, fn func(i int, c net.Conn, r *resp.Reader) error) {
+	t.Helper()
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c, err := net.Dial("tcp", addr)
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer c.Close()
+			c.SetDeadline(time.Now().Add(20 * time.Second))
+			if err := fn(i, c, resp.NewReader(c)); err != nil {
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
 	}
 }
 
@@ -236,33 +244,17 @@ func TestTwoLoopsAppendfsyncAlways(t *testing.T) {
 	args := []string{"--dir", dir, "--appendonly", "yes", "--appendfsync", "always"}
 	p := startInProcess(t, args...)
 	waitLoaded(t, p.addr)
-	var wg sync.WaitGroup
-	errs := make(chan error, 8)
-	for range 8 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			c, err := net.Dial("tcp", p.addr)
-			if err != nil {
-				errs <- err
-				return
+	runClients(t, p.addr, 8, func(_ int, c net.Conn, r *resp.Reader) error {
+		for range 100 {
+			c.Write(rawCommand("INCR", "n"))
+			if v, err := r.ReadValue(); err != nil || v.Type != ':' {
+				return fmt.Errorf("INCR: %v %v", v, err)
 			}
-			defer c.Close()
-			c.SetDeadline(time.Now().Add(20 * time.Second))
-			r := resp.NewReader(c)
-			for range 100 {
-				c.Write(rawCommand("INCR", "n"))
-				if v, err := r.ReadValue(); err != nil || v.Type != ':' {
-					errs <- fmt.Errorf("INCR: %v %v", v, err)
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Fatal(err)
+		}
+		return nil
+	})
+	if t.Failed() {
+		return
 	}
 	p.stop(t)
 	q := startInProcess(t, args...)
