@@ -59,24 +59,14 @@ type conn struct {
 
 func newConn(s *Server, nc net.Conn) *conn {
 	c := &conn{srv: s, nc: nc, fd: -1, buf: make([]byte, 0, initialReadBuf)}
-	fd := 0
+	fd := socketFD(nc)
 	tc, isTCP := nc.(*net.TCPConn)
-	if tlsc, ok := nc.(*tls.Conn); ok { // for CLIENT LIST's fd
-		if under, ok := tlsc.NetConn().(*net.TCPConn); ok {
-			if raw, err := under.SyscallConn(); err == nil {
-				raw.Control(func(f uintptr) { fd = int(f) })
-			}
-		}
-	}
 	if isTCP {
 		if ka := s.cfg.TCPKeepAlive(); ka > 0 {
 			tc.SetKeepAlive(true)
 			tc.SetKeepAlivePeriod(ka)
 		}
 		tc.SetNoDelay(true)
-		if raw, err := tc.SyscallConn(); err == nil {
-			raw.Control(func(f uintptr) { fd = int(f) })
-		}
 	}
 	now := time.Now().UnixMilli()
 	addr, laddr := nc.RemoteAddr().String(), nc.LocalAddr().String()
@@ -99,6 +89,23 @@ func newConn(s *Server, nc net.Conn) *conn {
 		loop.adopt(c)
 	}
 	return c
+}
+
+// socketFD returns the descriptor of the TCP socket under nc (through
+// TLS), for CLIENT LIST and the event loop, or 0.
+func socketFD(nc net.Conn) int {
+	if tlsc, ok := nc.(*tls.Conn); ok {
+		nc = tlsc.NetConn()
+	}
+	tc, ok := nc.(*net.TCPConn)
+	if !ok {
+		return 0
+	}
+	fd := 0
+	if raw, err := tc.SyscallConn(); err == nil {
+		raw.Control(func(f uintptr) { fd = int(f) })
+	}
+	return fd
 }
 
 // kill closes the connection from another goroutine (CLIENT KILL). In
@@ -239,7 +246,6 @@ func (c *conn) readMore() bool {
 	if errors.Is(err, os.ErrDeadlineExceeded) && !c.srv.isClosing() {
 		c.srv.log.Debug("closing idle client", "id", c.sess.ID, "addr", c.sess.Addr)
 	}
-	_ = io.EOF
 	return false
 }
 
