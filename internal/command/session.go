@@ -118,9 +118,7 @@ func authFree(u *acl.User) bool {
 
 // CloseSession unregisters a session when its connection ends.
 func (e *Engine) CloseSession(s *Session) {
-	e.clientsMu.Lock()
-	delete(e.clients, s.ID)
-	e.clientsMu.Unlock()
+	e.Unregister(s)
 	if s.Monitor != nil {
 		e.removeMonitor(s.Monitor)
 		s.Monitor.close()
