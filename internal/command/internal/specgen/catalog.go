@@ -7,7 +7,6 @@ import (
 	"os"
 	"sort"
 	"strings"
-	"time"
 
 	"cairn/internal/testutil"
 )
@@ -24,20 +23,7 @@ func writeCatalog(addr, out string) error {
 		return fmt.Errorf("specgen: %w", err)
 	}
 	defer c.Close()
-	send := func(args ...string) (value, error) {
-		bs := make([][]byte, len(args))
-		for i, a := range args {
-			bs[i] = []byte(a)
-		}
-		if err := c.TrySend(testutil.AppendCommand(nil, bs...)); err != nil {
-			return value{}, err
-		}
-		f, err := c.TryReadFrame(5 * time.Second)
-		if err != nil {
-			return value{}, err
-		}
-		return decode(f)
-	}
+	send := caller(c)
 	if _, err := send("HELLO", "3"); err != nil {
 		return err
 	}

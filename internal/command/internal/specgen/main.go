@@ -80,20 +80,15 @@ func main() {
 	}
 }
 
-func fetch(addr string) ([]spec, error) {
-	c, err := testutil.DialRaw(addr)
-	if err != nil {
-		return nil, fmt.Errorf("specgen: %w", err)
-	}
-	defer c.Close()
-	do := func(args ...string) (value, error) {
-		var b []byte
+// caller returns a function that sends one command on c and decodes its
+// reply.
+func caller(c *testutil.RawConn) func(args ...string) (value, error) {
+	return func(args ...string) (value, error) {
 		bs := make([][]byte, len(args))
 		for i, a := range args {
 			bs[i] = []byte(a)
 		}
-		b = testutil.AppendCommand(b, bs...)
-		if err := c.TrySend(b); err != nil {
+		if err := c.TrySend(testutil.AppendCommand(nil, bs...)); err != nil {
 			return value{}, err
 		}
 		f, err := c.TryReadFrame(5 * time.Second)
@@ -102,6 +97,15 @@ func fetch(addr string) ([]spec, error) {
 		}
 		return decode(f)
 	}
+}
+
+func fetch(addr string) ([]spec, error) {
+	c, err := testutil.DialRaw(addr)
+	if err != nil {
+		return nil, fmt.Errorf("specgen: %w", err)
+	}
+	defer c.Close()
+	do := caller(c)
 	if _, err := do("HELLO", "3"); err != nil {
 		return nil, err
 	}
