@@ -37,21 +37,25 @@
 //
 // # Write path, fsync policies, group commit
 //
-// A connection runs every request it has buffered, then, if any of them
-// logged a record, calls Commit before writing its replies. Commit hands
+// A connection (or an event loop, once per round for all its connections)
+// runs every request it has buffered, then, if any of them logged a
+// record, calls Commit before writing the replies. Commit hands
 // the whole shared buffer to write(2) unless another connection already
 // did (whoever holds ioMu writes everybody's records: one write(2) per
 // wake-up, not per command). So a record is in the file (the OS page
 // cache) before the reply leaves, for every policy.
 //
-//   - always: Commit then waits until an fdatasync covers its record. One
-//     goroutine (the syncer) does all fsyncs: each round takes the last
-//     written record, fdatasyncs, publishes it as durable and wakes every
-//     waiter. Connections that commit while a round runs are covered by
-//     the next one, so one fdatasync serves every connection that wrote
-//     since the previous one. A failed fsync ends the process: the write
-//     was never acknowledged, and retrying could report success for pages
-//     the kernel has already dropped.
+//   - always: Commit returns once an fdatasync covers its record. The
+//     committer runs the round itself (syncFor) rather than waking a
+//     syncer goroutine and sleeping: rounds are serialised by syncMu, and
+//     a committer that gets syncMu after another's round finds its record
+//     covered and returns at once, so one fdatasync serves every
+//     connection (or event-loop round) that wrote since the previous one.
+//     With several committers in flight (Busy), a round first waits up to
+//     200 µs for the busy ones and takes in what they appended. A failed
+//     fsync ends the process: the write was never acknowledged, and
+//     retrying could report success for pages the kernel has already
+//     dropped.
 //   - everysec: the syncer fdatasyncs once a second if anything was
 //     written. If one fsync has been running for more than 2 s, writers
 //     wait for it rather than pile up more unsynced data (counted as
