@@ -16,10 +16,13 @@
 // The server keeps one Ctx per connection and calls Engine.Exec for each
 // parsed request. Exec looks the name up case-insensitively without
 // allocating (a stack buffer, then a map lookup on string(bytes)), checks
-// arity, authentication and the persistence gates (MISCONF, LOADING) with
-// Redis's error texts, runs the handler, and keeps statistics: counts
-// build up in the Ctx and reach the shared counters once per batch, and
-// the clock is read once per command. Handlers append their replies to
+// arity, authentication, ACL permissions (acl_check.go), maxmemory and
+// eviction (maxmemory.go) and the persistence gates (MISCONF, LOADING) in
+// Redis's order and with its error texts, runs the handler, and keeps
+// statistics: counts build up in the Ctx and reach the shared counters
+// once per batch, and the clock is read once per command — once per run
+// for cheap commands inside a batch (untimed.go). rename-command is
+// applied when the table is built (rename.go). Handlers append their replies to
 // Ctx.Out through the RESP2/RESP3-aware helpers in ctx.go. The steady
 // state allocates nothing (TestExecHotPathNoAllocs).
 //
