@@ -94,8 +94,9 @@ func (s *Store) BeginCut(during func()) *Cut {
 // cut whether or not it completes.
 func (c *Cut) Walk(emit EmitFunc, between func() error) error {
 	defer c.end()
-	for ord := range c.dbAt {
-		db := c.dbByOrdinal(ord)
+	// By ordinal, not by number: SWAPDB may be exchanging numbers while
+	// the walk runs, and dbAt keeps the numbers of the cut.
+	for ord, db := range c.store.byOrdinal {
 		dbNum := c.dbAt[ord]
 		for i := range db.shards {
 			sh := &db.shards[i]
@@ -122,33 +123,6 @@ func (c *Cut) Walk(emit EmitFunc, between func() error) error {
 		return between()
 	}
 	return nil
-}
-
-// dbByOrdinal finds the DB object that owns the shards with ordinal base
-// ord (SWAPDB moves DB objects between numbers, not shards between DBs).
-func (c *Cut) dbByOrdinal(ord int) *DB {
-	s := c.store
-	for i := range s.dbs {
-		db := s.dbs[i].Load()
-		if db.shards[0].ordinal/s.nshard == ord {
-			return db
-		}
-	}
-	panic("store: no database with ordinal " + itoa(ord))
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b [20]byte
-	i := len(b)
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	return string(b[i:])
 }
 
 // drain emits what preserve and flushes handed over. With final it also

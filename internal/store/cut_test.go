@@ -118,3 +118,52 @@ func TestCutIsPointInTime(t *testing.T) {
 		}
 	}
 }
+
+// TestCutWalkDuringSwapDB walks cuts while another goroutine keeps
+// swapping databases: every database of the cut must be found and every
+// key emitted under its number at the cut, although the number-to-database
+// table changes under the walk.
+func TestCutWalkDuringSwapDB(t *testing.T) {
+	const dbs = 16
+	s := NewSharded(dbs, 1)
+	for i := 0; i < dbs; i++ {
+		k := []byte("k" + strconv.Itoa(i))
+		sh, h := s.DB(i).Shard(k)
+		sh.Lock()
+		sh.Set(h, k, []byte(strconv.Itoa(i)), 0, 1)
+		sh.Unlock()
+	}
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		r := rand.New(rand.NewPCG(1, 2))
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			s.Swap(r.IntN(dbs), r.IntN(dbs), nil)
+		}
+	}()
+	defer func() { close(stop); <-done }()
+	for round := 0; round < 3000; round++ {
+		var want map[string]string
+		cut := s.BeginCut(func() { want = snapshotLocked(s) })
+		got := map[string]string{}
+		if err := cut.Walk(func(db int, key, val []byte, expire int64) {
+			got[fmt.Sprintf("%d/%s", db, key)] = fmt.Sprintf("%s@%d", val, expire)
+		}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(want) {
+			t.Fatalf("round %d: walk emitted %d keys, the cut had %d", round, len(got), len(want))
+		}
+		for k, v := range want {
+			if got[k] != v {
+				t.Fatalf("round %d: key %s: walk %q, at the cut %q", round, k, got[k], v)
+			}
+		}
+	}
+}

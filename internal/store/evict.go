@@ -129,8 +129,7 @@ func (s *Store) EvictedKeys() int64 { return s.evictedKeys.Load() }
 // samples keys per database, spread over up to samples random shards so
 // that the sample is not one shard's neighbourhood.
 func (s *Store) fillPool(p Policy, samples int, now int64) {
-	for i := range s.dbs {
-		db := s.DB(i)
+	for _, db := range s.byOrdinal {
 		probes := min(samples, len(db.shards))
 		per := (samples + probes - 1) / probes
 		for range probes {
@@ -194,9 +193,9 @@ func (sh *Shard) evictLocked(h uint64, e *Entry, onEvict EvictFunc) int64 {
 // the next database, in turn, that has one.
 func (s *Store) evictRandom(p Policy, now int64, onEvict EvictFunc) (int64, bool) {
 	pool := &s.pool
-	for range s.dbs {
-		db := s.DB(pool.nextDB % len(s.dbs))
-		pool.nextDB = (pool.nextDB + 1) % len(s.dbs)
+	for range s.byOrdinal {
+		db := s.byOrdinal[pool.nextDB%len(s.byOrdinal)]
+		pool.nextDB = (pool.nextDB + 1) % len(s.byOrdinal)
 		sh := db.randomShard(p.Volatile())
 		if sh == nil {
 			continue

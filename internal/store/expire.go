@@ -16,8 +16,7 @@ const (
 // the number of keys removed.
 func (s *Store) ActiveExpire(now int64, budget int) int {
 	removed := 0
-	for i := range s.dbs {
-		db := s.DB(i)
+	for _, db := range s.byOrdinal {
 		var ttlSum, ttlN int64
 		for j := range db.shards {
 			sh := &db.shards[j]

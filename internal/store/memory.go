@@ -141,8 +141,7 @@ func (s *Store) KeyspaceBytes() int64 {
 		return s.accounted.Load()
 	}
 	var sum int64
-	for i := range s.dbs {
-		db := s.DB(i)
+	for _, db := range s.byOrdinal {
 		for j := range db.shards {
 			sum += db.shards[j].used.Load()
 		}

@@ -18,11 +18,16 @@ const shardShift = 48
 
 // Store is the whole keyspace: a fixed list of databases.
 type Store struct {
-	dbs    []atomic.Pointer[DB]
-	seed   maphash.Seed
-	nshard int
-	bits   uint // log2(nshard)
-	start  int64
+	dbs []atomic.Pointer[DB] // by database number; SWAPDB exchanges two
+	// byOrdinal lists the same DB objects in creation order and never
+	// changes: loops that visit every database whatever its number (expiry,
+	// eviction sampling, memory sums, cuts) use it, so a SWAPDB running
+	// meanwhile cannot make them see one database twice and another not.
+	byOrdinal []*DB
+	seed      maphash.Seed
+	nshard    int
+	bits      uint // log2(nshard)
+	start     int64
 
 	// OnExpire, if set, is called with the shard locked for every key
 	// that expiry (lazy or active) removes, so the caller can log a DEL.
@@ -64,7 +69,7 @@ func New(n int) *Store { return NewSharded(n, DefaultShards) }
 // NewSharded returns a store with n databases of shards shards each;
 // shards must be a power of two.
 func NewSharded(n, shards int) *Store {
-	s := &Store{dbs: make([]atomic.Pointer[DB], n), seed: maphash.MakeSeed(), nshard: shards}
+	s := &Store{dbs: make([]atomic.Pointer[DB], n), byOrdinal: make([]*DB, n), seed: maphash.MakeSeed(), nshard: shards}
 	for 1<<s.bits < shards {
 		s.bits++
 	}
@@ -75,6 +80,7 @@ func NewSharded(n, shards int) *Store {
 			db.shards[j].ordinal = i*shards + j
 		}
 		s.dbs[i].Store(db)
+		s.byOrdinal[i] = db
 	}
 	s.lfuLogFactor.Store(10) // lfu-log-factor and lfu-decay-time defaults
 	s.lfuDecay.Store(1)
@@ -199,15 +205,10 @@ func (s *Store) FlushAll(during func()) {
 // databases are returned in ordinal order, which may differ from their
 // numbers after SWAPDB.
 func (s *Store) lockEverything() []*DB {
-	dbs := make([]*DB, len(s.dbs))
-	for i := range s.dbs {
-		db := s.dbs[i].Load()
-		dbs[db.shards[0].ordinal/s.nshard] = db
-	}
-	for _, db := range dbs {
+	for _, db := range s.byOrdinal {
 		db.lockAll()
 	}
-	return dbs
+	return s.byOrdinal
 }
 
 // Swap exchanges databases i and j atomically with respect to every
