@@ -16,7 +16,9 @@ import (
 // TestScanGuaranteeWhileKeyspaceGrows: while other clients insert new keys
 // (the keyspace grows more than tenfold, so every shard's table doubles
 // several times) and delete other keys, each full SCAN returns every key
-// that existed for its whole duration.
+// that existed for its whole duration. The first scan also grows the
+// keyspace itself between its pages, so at least one scan spans several
+// doublings however the scheduler treats the concurrent writers.
 func TestScanGuaranteeWhileKeyspaceGrows(t *testing.T) {
 	t.Parallel()
 	p := testutil.StartCairn(t)
@@ -78,7 +80,26 @@ func TestScanGuaranteeWhileKeyspaceGrows(t *testing.T) {
 	for grown := false; !grown; scans++ {
 		startSize := c.DBSize(ctx).Val()
 		seen := map[string]bool{}
-		if err := fullScan(ctx, c, 10, seen); err != nil {
+		var between func() error
+		if scans == 0 {
+			page := 0
+			between = func() error {
+				// 50 keys after each of the first 400 pages: +20,000
+				// keys (about 5x) before the scan can be half done, and
+				// then no more, so the scan is not chasing its own growth.
+				if page == 400 {
+					return nil
+				}
+				pipe := c.Pipeline()
+				for j := 0; j < 50; j++ {
+					pipe.Set(ctx, fmt.Sprintf("grow:%d:%d", page, j), "g", 0)
+				}
+				page++
+				_, err := pipe.Exec(ctx)
+				return err
+			}
+		}
+		if err := fullScan(ctx, c, 10, seen, between); err != nil {
 			t.Fatal(err)
 		}
 		endSize := c.DBSize(ctx).Val()
@@ -103,8 +124,9 @@ func TestScanGuaranteeWhileKeyspaceGrows(t *testing.T) {
 	}
 }
 
-// fullScan runs SCAN from cursor 0 until it returns 0, recording keys.
-func fullScan(ctx context.Context, c *redis.Client, count int64, seen map[string]bool) error {
+// fullScan runs SCAN from cursor 0 until it returns 0, recording keys,
+// and calls between, if not nil, after every page but the last.
+func fullScan(ctx context.Context, c *redis.Client, count int64, seen map[string]bool, between func() error) error {
 	var cursor uint64
 	for {
 		keys, next, err := c.Scan(ctx, cursor, "", count).Result()
@@ -116,6 +138,11 @@ func fullScan(ctx context.Context, c *redis.Client, count int64, seen map[string
 		}
 		if next == 0 {
 			return nil
+		}
+		if between != nil {
+			if err := between(); err != nil {
+				return err
+			}
 		}
 		cursor = next
 	}
