@@ -61,6 +61,7 @@ const poolSize = 16
 // sampling and eviction does not confuse it).
 type candidate struct {
 	db    *DB
+	ent   *Entry // identifies the key cheaply; the key decides at eviction
 	key   []byte
 	score uint64 // higher evicts first
 }
@@ -126,22 +127,26 @@ func (s *Store) Evict(p Policy, samples int, now int64, onEvict EvictFunc) (free
 func (s *Store) EvictedKeys() int64 { return s.evictedKeys.Load() }
 
 // fillPool samples every database that has keys the policy may take:
-// samples keys per database, spread over up to samples random shards so
-// that the sample is not one shard's neighbourhood.
+// samples keys per database, taken from random shards until there are
+// enough (or samples shards were tried). Keys reach shards and buckets by
+// hash, so neighbouring buckets of one shard are as random a sample as
+// Redis's run of buckets in its one table: a well-filled database gives
+// the whole sample from one shard, for one lock and a few cache misses
+// per eviction, and a sparse one still gives a full sample.
 func (s *Store) fillPool(p Policy, samples int, now int64) {
 	for _, db := range s.byOrdinal {
-		probes := min(samples, len(db.shards))
-		per := (samples + probes - 1) / probes
-		for range probes {
+		got := 0
+		for probe := 0; probe < samples && got < samples; probe++ {
 			sh := db.randomShard(p.Volatile())
 			if sh == nil {
 				break
 			}
 			sh.mu.Lock()
-			picked := sh.sampleLocked(p.Volatile(), per, s.pool.sample[:0])
+			picked := sh.sampleLocked(p.Volatile(), samples-got, s.pool.sample[:0])
 			for _, e := range picked {
-				s.pool.offer(db, e.Key(), s.score(p, e, now))
+				s.pool.offer(db, e, s.score(p, e, now))
 			}
+			got += len(picked)
 			clear(picked)
 			s.pool.sample = picked[:0]
 			sh.mu.Unlock()
@@ -172,7 +177,7 @@ func (s *Store) evictCandidate(p Policy, c candidate, now int64, onEvict EvictFu
 		return 0, false
 	}
 	if now := s.score(p, e, now); now < c.score {
-		s.pool.offer(c.db, c.key, now)
+		s.pool.offer(c.db, e, now)
 		return 0, false
 	}
 	return sh.evictLocked(h, e, onEvict), true
@@ -220,6 +225,9 @@ func (s *Store) evictRandom(p Policy, now int64, onEvict EvictFunc) (int64, bool
 // with a TTL), or nil when there is none. The counts are read without
 // locks, so the shard may have emptied by the time it is locked.
 func (db *DB) randomShard(volatile bool) *Shard {
+	if volatile && db.volFilled.Load() == 0 || !volatile && db.filled.Load() == 0 {
+		return nil
+	}
 	n := len(db.shards)
 	has := func(sh *Shard) bool {
 		if volatile {
@@ -297,10 +305,13 @@ func (sh *Shard) sampleLocked(volatile bool, n int, out []*Entry) []*Entry {
 }
 
 // offer puts a candidate into the pool if it beats the worst one there
-// (or there is room), replacing an entry for the same key.
-func (pl *evictionPool) offer(db *DB, key []byte, score uint64) {
+// (or there is room), replacing the one for the same entry. (An entry
+// deleted and created again under the same key is a new entry; the older
+// candidate then finds the new one at eviction, which only costs a
+// re-check.)
+func (pl *evictionPool) offer(db *DB, e *Entry, score uint64) {
 	for i := 0; i < pl.n; i++ {
-		if pl.cands[i].db == db && string(pl.cands[i].key) == string(key) {
+		if pl.cands[i].ent == e {
 			pl.removeAt(i)
 			break
 		}
@@ -319,7 +330,7 @@ func (pl *evictionPool) offer(db *DB, key []byte, score uint64) {
 	// for reuse.
 	spare := pl.cands[pl.n].key
 	copy(pl.cands[i+1:pl.n+1], pl.cands[i:pl.n])
-	pl.cands[i] = candidate{db: db, key: append(spare[:0], key...), score: score}
+	pl.cands[i] = candidate{db: db, ent: e, key: append(spare[:0], e.Key()...), score: score}
 	pl.n++
 }
 
@@ -336,6 +347,6 @@ func (pl *evictionPool) removeAt(i int) {
 func (pl *evictionPool) take() candidate {
 	pl.n--
 	c := pl.cands[pl.n]
-	pl.cands[pl.n].db = nil
+	pl.cands[pl.n].db, pl.cands[pl.n].ent = nil, nil
 	return c
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -291,5 +292,67 @@ func TestEvictDuringCutKeepsPointInTime(t *testing.T) {
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("walk emitted %d keys, cut had %d", len(got), len(want))
+	}
+}
+
+// TestFilledShardCounts: the per-database counts of shards holding keys
+// and keys with an expiry (what lets eviction skip empty databases in
+// O(1)) stay equal to a count of the shards through inserts, deletes,
+// expiry changes, expirations, flushes and swaps.
+func TestFilledShardCounts(t *testing.T) {
+	s := NewSharded(3, 8)
+	check := func(step int) {
+		t.Helper()
+		for _, db := range s.byOrdinal {
+			var filled, vol int32
+			for i := range db.shards {
+				if db.shards[i].keys.Load() > 0 {
+					filled++
+				}
+				if db.shards[i].expires.Load() > 0 {
+					vol++
+				}
+			}
+			if db.filled.Load() != filled || db.volFilled.Load() != vol {
+				t.Fatalf("step %d, db %d: counted %d/%d filled/volatile shards, shards say %d/%d",
+					step, db.index, db.filled.Load(), db.volFilled.Load(), filled, vol)
+			}
+		}
+	}
+	r := rand.New(rand.NewPCG(7, 7))
+	for step := 0; step < 20000; step++ {
+		db := r.IntN(3)
+		key := fmt.Sprint("k", r.IntN(40))
+		sh, h := s.DB(db).Shard([]byte(key))
+		switch op := r.IntN(100); {
+		case op < 40:
+			var exp int64
+			if r.IntN(2) == 0 {
+				exp = t0 + int64(r.IntN(10))
+			}
+			put(s, db, key, exp, t0)
+		case op < 70:
+			sh.Lock()
+			sh.Delete(h, []byte(key), t0)
+			sh.Unlock()
+		case op < 85:
+			sh.Lock()
+			if e := sh.Get(h, []byte(key), t0); e != nil {
+				sh.SetExpire(e, int64(r.IntN(2))*(t0+5))
+			}
+			sh.Unlock()
+		case op < 95:
+			sh.Lock()
+			sh.Get(h, []byte(key), t0+8) // may find it expired and remove it
+			sh.Unlock()
+		case op < 98:
+			s.Swap(r.IntN(3), r.IntN(3), nil)
+		default:
+			s.DB(db).Flush(nil)
+		}
+		check(step)
+	}
+	if s.DB(0).randomShard(false) == nil && s.DB(0).Len() > 0 {
+		t.Fatal("randomShard found no shard in a database with keys")
 	}
 }

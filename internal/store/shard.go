@@ -95,7 +95,9 @@ func (sh *Shard) Insert(h uint64, key, val []byte, expire int64, now int64) *Ent
 	sh.markNew(e)
 	nb := len(sh.tab.buckets)
 	sh.tab.insert(h, e, sh.hash)
-	sh.keys.Add(1)
+	if sh.keys.Add(1) == 1 {
+		sh.db.filled.Add(1)
+	}
 	sh.account(entryCost(e) + sh.regrown(nb, cap(sh.vol)))
 	st := sh.db.store
 	e.atime = st.clock(now)
@@ -135,7 +137,9 @@ func (sh *Shard) SetExpire(e *Entry, expire int64) {
 		e.vol = int32(len(sh.vol))
 		vc := cap(sh.vol)
 		sh.vol = append(sh.vol, e)
-		sh.expires.Add(1)
+		if sh.expires.Add(1) == 1 {
+			sh.db.volFilled.Add(1)
+		}
 		sh.account(sh.regrown(len(sh.tab.buckets), vc))
 	} else if expire == 0 && e.vol >= 0 {
 		sh.dropVolatile(e)
@@ -151,7 +155,9 @@ func (sh *Shard) dropVolatile(e *Entry) {
 	sh.vol[last] = nil
 	sh.vol = sh.vol[:last]
 	e.vol = -1
-	sh.expires.Add(-1)
+	if sh.expires.Add(-1) == 0 {
+		sh.db.volFilled.Add(-1)
+	}
 	if vc := cap(sh.vol); vc > 64 && len(sh.vol) < vc/4 {
 		sh.vol = append([]*Entry(nil), sh.vol...)
 		sh.account(sh.regrown(len(sh.tab.buckets), vc))
@@ -183,7 +189,9 @@ func (sh *Shard) unlink(h uint64, e *Entry) {
 	}
 	nb := len(sh.tab.buckets)
 	sh.tab.remove(h, e, sh.hash)
-	sh.keys.Add(-1)
+	if sh.keys.Add(-1) == 0 {
+		sh.db.filled.Add(-1)
+	}
 	sh.account(sh.regrown(nb, cap(sh.vol)) - entryCost(e))
 }
 
@@ -202,7 +210,11 @@ func (sh *Shard) clear() {
 	sh.detachForCut()
 	sh.tab.clear()
 	sh.vol = nil
-	sh.keys.Store(0)
-	sh.expires.Store(0)
+	if sh.keys.Swap(0) > 0 {
+		sh.db.filled.Add(-1)
+	}
+	if sh.expires.Swap(0) > 0 {
+		sh.db.volFilled.Add(-1)
+	}
 	sh.account(-sh.used.Load())
 }

@@ -61,6 +61,12 @@ type DB struct {
 	index  int // current number; changes only under all shard locks (SWAPDB)
 	shards []Shard
 	avgTTL atomic.Int64 // estimated by the active expiry cycle
+
+	// How many shards hold keys, and keys with an expiry: changed only
+	// when a shard goes from empty to not or back (under its lock), so
+	// eviction can pass over an empty database in O(1) instead of
+	// sweeping its shards for every key it evicts.
+	filled, volFilled atomic.Int32
 }
 
 // New returns a store with n databases of DefaultShards shards each.
