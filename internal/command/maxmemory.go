@@ -22,9 +22,10 @@ import (
 //     entry's struct and buffer at their Go size class, and the tables;
 //   - a baseline for everything else (connections, buffers, the runtime's
 //     own live objects): the live heap the garbage collector found at its
-//     last cycle minus the keyspace at that moment. It is resampled at
-//     most every 100 ms (baselineInterval), and changes only when a new
-//     collection has run.
+//     last cycle minus the keyspace at that moment (that part changes only
+//     when a new collection has run), plus the goroutine stacks
+//     (runtimeOverheadMetrics). It is resampled at most every
+//     100 ms (baselineInterval).
 //
 // maxmemory is compared with the sum before every command, which is one
 // atomic load while a limit is set (the store's TrackMemory counter).
@@ -44,6 +45,7 @@ type memoryState struct {
 	samples    []metrics.Sample
 	lastCycles uint64
 	lastKeys   int64 // keyspace bytes at the previous sample
+	heapOther  int64 // live heap outside the keyspace at the last collection
 
 	evictedBase atomic.Int64 // Store.EvictedKeys at the last CONFIG RESETSTAT
 	behind      atomic.Bool  // a command ran out of eviction time; cron continues
@@ -131,20 +133,31 @@ const (
 )
 
 // evict removes keys by policy until memory is under limit or budget
-// passes. Each eviction is journaled as DEL through c.
+// passes. Each eviction is journaled through c as DEL, or as UNLINK
+// under lazyfree-lazy-eviction.
 func (e *Engine) evict(c *Ctx, limit int64, budget time.Duration) int {
 	st := e.Store
 	p, _ := store.ParsePolicy(e.Config.MaxMemoryPolicy())
 	samples := e.Config.MaxMemorySamples()
-	onEvict := func(db int, key []byte) { c.Propagate(db, bDEL, key) }
-	start := time.Now()
+	verb := bDEL
+	if e.Config.LazyFreeEviction() {
+		verb = bUNLINK // what Redis journals for a lazily freed key
+	}
+	onEvict := func(db int, key []byte) { c.Propagate(db, verb, key) }
+	var start time.Time
 	for n := 1; st.UsedBytes() > limit; n++ {
 		if _, ok := st.Evict(p, samples, c.Now, onEvict); !ok {
 			return nothingToEvict
 		}
-		// The clock is read every 16 keys: one eviction takes a few µs.
-		if n%16 == 0 && time.Since(start) > budget {
-			return evictionRunning
+		// The clock is read every 16 keys (one eviction takes about a
+		// µs), starting after the first 16: most commands evict a key or
+		// two and never read it.
+		if n%16 == 0 {
+			if start.IsZero() {
+				start = time.Now()
+			} else if time.Since(start) > budget {
+				return evictionRunning
+			}
 		}
 	}
 	return evictedEnough
@@ -200,26 +213,46 @@ func (e *Engine) sampleBaseline(m *memoryState, now int64, force bool) {
 	m.sampleMu.Lock()
 	defer m.sampleMu.Unlock()
 	if m.samples == nil {
-		m.samples = []metrics.Sample{
-			{Name: "/gc/heap/live:bytes"},
-			{Name: "/gc/cycles/total:gc-cycles"},
+		m.samples = make([]metrics.Sample, 2+len(runtimeOverheadMetrics))
+		m.samples[0].Name = "/gc/heap/live:bytes"
+		m.samples[1].Name = "/gc/cycles/total:gc-cycles"
+		for i, name := range runtimeOverheadMetrics {
+			m.samples[2+i].Name = name
 		}
 	}
 	metrics.Read(m.samples)
-	if m.samples[0].Value.Kind() != metrics.KindUint64 || m.samples[1].Value.Kind() != metrics.KindUint64 {
-		return
+	for _, s := range m.samples {
+		if s.Value.Kind() != metrics.KindUint64 {
+			return // a metric this runtime lacks: keep the old baseline
+		}
 	}
 	live, cycles := int64(m.samples[0].Value.Uint64()), m.samples[1].Value.Uint64()
+	var overhead int64
+	for _, s := range m.samples[2:] {
+		overhead += int64(s.Value.Uint64())
+	}
 	keys := e.Store.KeyspaceBytes()
 	if cycles != m.lastCycles {
 		// The collection ran between the previous sample and this one;
 		// the larger keyspace of the two errs towards a smaller
 		// baseline, so a burst of writes cannot inflate it into
 		// evictions.
-		e.Store.SetBaseline(live - max(keys, m.lastKeys))
+		m.heapOther = max(live-max(keys, m.lastKeys), 0)
 		m.lastCycles = cycles
 	}
 	m.lastKeys = keys
+	e.Store.SetBaseline(m.heapOther + overhead)
+}
+
+// runtimeOverheadMetrics are memory the server's own structures take
+// outside heap objects: goroutine stacks (connections, loops, the
+// syncer). Redis's used_memory counts its client and server structures
+// too, so it is never near zero. The allocator's and collector's metadata
+// are left out, as Redis leaves out its allocator's: they move in steps of
+// tens of KB as the heap grows and would blur the keyspace's exact count.
+var runtimeOverheadMetrics = []string{
+	"/memory/classes/heap/stacks:bytes",
+	"/memory/classes/os-stacks:bytes",
 }
 
 // usedMemory is used_memory: fresh baseline plus the keyspace.

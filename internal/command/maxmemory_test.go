@@ -150,6 +150,29 @@ func TestEvictionIsJournaledAsDEL(t *testing.T) {
 	}
 }
 
+// Under lazyfree-lazy-eviction Redis journals each eviction as UNLINK.
+func TestLazyEvictionIsJournaledAsUNLINK(t *testing.T) {
+	m := newMemTest(t)
+	m.must("+OK\r\n", "config", "set", "maxmemory-policy", "allkeys-random", "lazyfree-lazy-eviction", "yes")
+	for i := range 100 {
+		m.run("set", fmt.Sprint("key:", i), strings.Repeat("x", 100))
+	}
+	m.limitAbove(-3000)
+	m.j.recs = nil
+	m.must("+OK\r\n", "set", "one", "more")
+	unlinks := 0
+	for _, r := range m.j.recs {
+		if strings.HasPrefix(r, "0 UNLINK key:") {
+			unlinks++
+		} else if r != "0 SET one more" {
+			t.Fatalf("unexpected record %q in %q", r, m.j.recs)
+		}
+	}
+	if unlinks == 0 || m.infoField("stats", "evicted_keys") != strconv.Itoa(unlinks) {
+		t.Fatalf("%d UNLINKs, evicted_keys %s: %q", unlinks, m.infoField("stats", "evicted_keys"), m.j.recs)
+	}
+}
+
 func TestVolatilePolicyRefusesWhenNothingVolatile(t *testing.T) {
 	for _, policy := range []string{"volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl"} {
 		t.Run(policy, func(t *testing.T) {

@@ -23,6 +23,7 @@ func init() {
 var (
 	bSET     = []byte("SET")
 	bDEL     = []byte("DEL")
+	bUNLINK  = []byte("UNLINK")
 	bPXAT    = []byte("PXAT")
 	bMSET    = []byte("MSET")
 	bPERSIST = []byte("PERSIST")

@@ -6,6 +6,8 @@ var (
 	idxLFULogFactor  = mustParam("lfu-log-factor")
 	idxLFUDecayTime  = mustParam("lfu-decay-time")
 	idxEvictTenacity = mustParam("maxmemory-eviction-tenacity")
+	idxLazyEviction  = mustParam("lazyfree-lazy-eviction")
+	idxLazyExpire    = mustParam("lazyfree-lazy-expire")
 )
 
 // MemoryParams names the parameters whose change alters how the keyspace
@@ -26,3 +28,12 @@ func (c *Config) LFUDecayTime() int { return int(c.num(idxLFUDecayTime)) }
 // EvictionTenacity is maxmemory-eviction-tenacity (0-100): how long one
 // command may spend evicting before the rest is left to the background.
 func (c *Config) EvictionTenacity() int { return int(c.num(idxEvictTenacity)) }
+
+// LazyFreeEviction is lazyfree-lazy-eviction. Memory is the collector's
+// business here, so all it changes is the record an eviction leaves in
+// the AOF: UNLINK instead of DEL, as Redis writes it.
+func (c *Config) LazyFreeEviction() bool { return c.num(idxLazyEviction) != 0 }
+
+// LazyFreeExpire is lazyfree-lazy-expire: like LazyFreeEviction, it makes
+// a removed expired key's AOF record UNLINK instead of DEL.
+func (c *Config) LazyFreeExpire() bool { return c.num(idxLazyExpire) != 0 }

@@ -21,7 +21,7 @@ type storeSource struct{ st *store.Store }
 
 func (s storeSource) BeginCut(during func()) aof.Cut { return s.st.BeginCut(during) }
 
-var bDEL = []byte("DEL")
+var bDEL, bUNLINK = []byte("DEL"), []byte("UNLINK")
 
 // initPersistence creates the AOF log and installs the engine hooks. The
 // log stays off until startPersistence has loaded the data set.
@@ -33,7 +33,13 @@ func (s *Server) initPersistence() {
 	s.aof = l
 	e := s.engine
 	e.Journal = l
-	s.store.OnExpire = func(db int, key []byte) { l.Append(db, bDEL, key) }
+	s.store.OnExpire = func(db int, key []byte) {
+		verb := bDEL
+		if cfg.LazyFreeExpire() {
+			verb = bUNLINK // what Redis journals for a lazily freed key
+		}
+		l.Append(db, verb, key)
+	}
 	e.WriteDenied = l.WriteError
 	e.AOFStatus = func() command.AOFStatus {
 		st := l.Status()

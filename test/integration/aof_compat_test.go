@@ -2,6 +2,9 @@ package integration
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -65,5 +68,51 @@ func TestAOFRefusesRDBBase(t *testing.T) {
 	code, out := aofRunCairn(t, r.Dir())
 	if code == 0 || !strings.Contains(out, "appendonly.aof.2.base.rdb") || !strings.Contains(out, "RDB format") {
 		t.Errorf("exit %d, output:\n%s", code, out)
+	}
+}
+
+// TestAOFLazyFreeRecordsMatchRedis: with lazyfree-lazy-expire and
+// lazyfree-lazy-eviction on, a key removed because it expired and keys
+// removed by eviction are journaled as UNLINK, not DEL, by redis-server
+// and by Cairn alike.
+func TestAOFLazyFreeRecordsMatchRedis(t *testing.T) {
+	testutil.RequireRedisServer(t)
+	args := []string{"--appendonly", "yes", "--lazyfree-lazy-expire", "yes",
+		"--lazyfree-lazy-eviction", "yes", "--maxmemory-policy", "allkeys-random",
+		mmNoBudget, "100"} // evict all 50 keys within the SET, not partly in the background
+	for name, p := range map[string]*testutil.Proc{
+		"redis-server": testutil.StartRedis(t, args...),
+		"cairn-server": testutil.StartCairn(t, args...),
+	} {
+		ctx := context.Background()
+		c := aofClient(t, p.Addr(), 0)
+		must(t, c.Set(ctx, "short", "x", 50*time.Millisecond).Err())
+		time.Sleep(120 * time.Millisecond)
+		if err := c.Get(ctx, "short").Err(); err != redis.Nil {
+			t.Fatalf("%s: GET of an expired key: %v", name, err)
+		}
+		for i := 0; i < 50; i++ {
+			must(t, c.Set(ctx, fmt.Sprint("ev:", i), strings.Repeat("v", 1000), 0).Err())
+		}
+		must(t, c.ConfigSet(ctx, "maxmemory", "1").Err())
+		if err := c.Set(ctx, "trigger", "x", 0).Err(); err == nil || !strings.HasPrefix(err.Error(), "OOM ") {
+			t.Fatalf("%s: SET past maxmemory 1 with every key evicted: %v", name, err)
+		}
+		must(t, c.ConfigSet(ctx, "maxmemory", "0").Err())
+		if n := c.DBSize(ctx).Val(); n != 0 {
+			t.Fatalf("%s: %d keys left after evicting everything", name, n)
+		}
+		incr, err := os.ReadFile(filepath.Join(p.Dir(), "appendonlydir", "appendonly.aof.1.incr.aof"))
+		must(t, err)
+		log := string(incr)
+		if !strings.Contains(log, "*2\r\n$6\r\nUNLINK\r\n$5\r\nshort\r\n") {
+			t.Errorf("%s: no UNLINK record for the expired key in %q", name, log)
+		}
+		if n := strings.Count(log, "*2\r\n$6\r\nUNLINK\r\n$"); n != 51 {
+			t.Errorf("%s: %d UNLINK records, want 1 expiry + 50 evictions", name, n)
+		}
+		if strings.Contains(log, "\r\nDEL\r\n") {
+			t.Errorf("%s: a DEL record although lazy freeing is on: %q", name, log)
+		}
 	}
 }
