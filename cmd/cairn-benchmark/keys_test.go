@@ -52,6 +52,24 @@ func TestUniformCoversKeyspace(t *testing.T) {
 	}
 }
 
+// Fifty connections drawing 2,000 uniform keys each from ten million
+// must send about 100,000 different keys, as redis-benchmark's do, not
+// one sequence shifted per connection.
+func TestConnectionsDrawIndependentKeys(t *testing.T) {
+	ks, _ := newKeyspace(distUniform, 10_000_000)
+	seen := map[uint64]bool{}
+	for i := range 50 {
+		src := ks.source(connSeed(12345, i))
+		for range 2000 {
+			seen[src.next()] = true
+		}
+	}
+	// Collisions among 100,000 draws from 10M: about 500.
+	if len(seen) < 99_000 {
+		t.Fatalf("50 connections x 2,000 draws gave %d distinct keys", len(seen))
+	}
+}
+
 func TestSequentialSharedAcrossSources(t *testing.T) {
 	ks, _ := newKeyspace(distSequential, 10)
 	a, b := ks.source(1), ks.source(2)

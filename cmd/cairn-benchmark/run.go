@@ -66,7 +66,7 @@ func runTest(o *options, name string, m *mix, ks *keyspace, seed uint64) (*resul
 		if err != nil {
 			return nil, fmt.Errorf("connect %s: %w", o.addr(), err)
 		}
-		s := seed + uint64(i)*0x9e3779b97f4a7c15
+		s := connSeed(seed, i)
 		var vals valueSource = fixedSize(o.dataMin)
 		if o.dataMax > o.dataMin {
 			vals = &sizeRange{lo: o.dataMin, span: o.dataMax - o.dataMin + 1, r: rng{s: ^s}}
