@@ -5,10 +5,11 @@
 //
 // # Method
 //
-//   - Each persistence mode (none, AOF everysec, AOF always) gets a fresh
-//     pair of servers on free loopback ports, with fresh data directories
-//     and the same flags (--save "" --appendonly ... --appendfsync ...
-//     --aof-use-rdb-preamble no).
+//   - Each server setting (no persistence, AOF everysec, AOF always, and
+//     maxmemory 20mb allkeys-lru) gets a fresh pair of servers on free
+//     loopback ports, with fresh data directories and the same flags
+//     (--save "" --appendonly ... --appendfsync ... --aof-use-rdb-preamble
+//     no, or --maxmemory ... --maxmemory-policy ...).
 //   - Every load runs reps times on each server with each tool, and the
 //     server order alternates per repetition (A B, B A, A B ...), so slow
 //     drift of a shared machine does not favour one side. Figures are the

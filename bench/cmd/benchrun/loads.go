@@ -58,6 +58,8 @@ func loads(sc scale) []load {
 			Args: []string{"-c", "50", "-n", n(sc.always), "-P", "1", "-t", "set"}},
 		{ID: "always-c50-p16", Title: "AOF always: -c 50 -P 16 SET", Mode: modeAlways,
 			Args: []string{"-c", "50", "-n", n(sc.alwaysP16), "-P", "16", "-t", "set"}},
+		{ID: "evict-c50-p16", Title: "maxmemory 20mb allkeys-lru: -c 50 -P 16 SET of new keys (-r 10M, 100 B), each write evicting", Mode: modeEvict,
+			Args: []string{"-c", "50", "-n", n(sc.pipelined), "-P", "16", "-r", "10000000", "-d", "100", "-t", "set"}},
 	}
 	for i := range ls {
 		ls[i].ModeID = ls[i].Mode.ID

@@ -74,7 +74,7 @@ func main() {
 	m := describeMachine(b.redisServer)
 	b.loads = loads(b.sc)
 	if parts["throughput"] {
-		for _, mode := range []persistence{modeNone, modeEverysec, modeAlways} {
+		for _, mode := range []persistence{modeNone, modeEverysec, modeAlways, modeEvict} {
 			if err := b.runMode(mode); err != nil {
 				fail(err)
 			}

@@ -27,11 +27,17 @@ var (
 	modeNone     = persistence{"none", "no persistence"}
 	modeEverysec = persistence{"everysec", "AOF everysec"}
 	modeAlways   = persistence{"always", "AOF always"}
+	// modeEvict has no persistence and a memory limit that the load
+	// passes almost at once, so nearly every write also evicts a key.
+	modeEvict = persistence{"maxmemory", "maxmemory 20mb allkeys-lru"}
 )
 
 func (p persistence) args() []string {
-	if p.ID == modeNone.ID {
+	switch p.ID {
+	case modeNone.ID:
 		return []string{"--appendonly", "no"}
+	case modeEvict.ID:
+		return []string{"--appendonly", "no", "--maxmemory", "20mb", "--maxmemory-policy", "allkeys-lru"}
 	}
 	return []string{"--appendonly", "yes", "--appendfsync", p.ID}
 }
