@@ -48,6 +48,13 @@ func newACLState(e *Engine) *aclState {
 		a.reg.SetDefaultPassword(v)
 		return nil
 	})
+	e.Config.SetUserLines(func() []string {
+		var lines []string
+		for _, u := range a.reg.Users() {
+			lines = append(lines, a.reg.Line(u))
+		}
+		return lines
+	})
 	users := e.Config.UserDirectives()
 	switch path := e.Config.ACLFile(); {
 	case path != "" && len(users) > 0:

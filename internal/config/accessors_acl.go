@@ -27,3 +27,13 @@ func (c *Config) UserDirectives() [][]string {
 	}
 	return out
 }
+
+// SetUserLines installs what CONFIG REWRITE writes for the ACL users:
+// fn returns one "user <name> <rules>" line per user, as ACL LIST shows
+// them. Without it (or with an aclfile, which holds the users instead)
+// Rewrite keeps or drops user lines as described at rewriteUsers.
+func (c *Config) SetUserLines(fn func() []string) {
+	c.writeMu.Lock()
+	c.userLines = fn
+	c.writeMu.Unlock()
+}

@@ -60,8 +60,9 @@ type Config struct {
 	defaults []string // canonical defaults (dir made absolute when created)
 	outLimit atomic.Pointer[[3]OutputBufferLimit]
 
-	writeMu sync.Mutex
-	hooks   map[int][]func(string) error
+	writeMu   sync.Mutex
+	hooks     map[int][]func(string) error
+	userLines func() []string // the users of the moment, for Rewrite
 
 	// Fixed after Load.
 	file    string      // absolute path of the config file, "" if none

@@ -62,8 +62,9 @@
 // directory, as in Redis; a glob includes every match; nesting is limited
 // to 16). "rename-command <cmd> <new>" is stored for the command table
 // (RenameCommands) and "user <name> <rule>..." for the ACL users
-// (UserDirectives); CONFIG REWRITE keeps both kinds of line as they are
-// (Redis rewrites user lines from the users of the moment). Anything else
+// (UserDirectives); CONFIG REWRITE keeps rename-command lines as they are
+// and, as Redis does, writes user lines from the users of the moment
+// (SetUserLines). Anything else
 // unknown is an error. Startup errors are
 // *LineError values naming the source, line, text and option.
 //
