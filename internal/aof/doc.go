@@ -123,6 +123,11 @@
 // without a manifest) stops the server with the file, the byte offset
 // where the bad record starts, and a pointer to cairn-check-aof.
 //
+// A Redis 6 style single AOF file (dir/appendfilename) with no AOF
+// directory of its own is adopted first, as Redis 7 adopts it: it becomes
+// the base of a new manifest under its own name and is moved into the
+// directory, in an order that a crash cannot lose (upgrade.go).
+//
 // # Failpoints
 //
 // CAIRN_AOF_FAILPOINT=<step> kills the process at a rewrite step, and

@@ -54,11 +54,15 @@ func rdbRefusal(path string) error {
 
 // Load replays the AOF in opts.Dir through opts.Apply. A directory without
 // a manifest and without AOF files is a fresh start (Manifest nil); one
-// with AOF files but no manifest is refused.
+// with AOF files but no manifest is refused. An old-style single AOF file
+// beside the directory is adopted first (upgradeOldStyle).
 func Load(opts LoadOptions) (*LoadResult, error) {
 	log := opts.Log
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
+	}
+	if _, err := upgradeOldStyle(opts, log); err != nil {
+		return nil, err
 	}
 	m, err := ReadManifest(opts.Dir, opts.Prefix)
 	if errors.Is(err, os.ErrNotExist) {

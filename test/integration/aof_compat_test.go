@@ -116,3 +116,45 @@ func TestAOFLazyFreeRecordsMatchRedis(t *testing.T) {
 		}
 	}
 }
+
+// TestAOFAdoptsOldStyleFileLikeRedis: a Redis 6 data directory (one
+// appendonly.aof file, no AOF directory) is adopted by redis-server 7.0
+// and by Cairn alike: the same data, the same files in appendonlydir and
+// the same manifest, and the data survives a restart.
+func TestAOFAdoptsOldStyleFileLikeRedis(t *testing.T) {
+	testutil.RequireRedisServer(t)
+	old := aofResp(
+		[]string{"SELECT", "0"}, []string{"SET", "a", "1"}, []string{"SET", "b", "hello"},
+		[]string{"PEXPIREAT", "b", "4102444800000"},
+		[]string{"SELECT", "3"}, []string{"SET", "c", "x"}, []string{"INCR", "n"}, []string{"INCR", "n"},
+		[]string{"MULTI"}, []string{"SET", "t", "1"}, []string{"APPEND", "t", "2"}, []string{"EXEC"},
+	)
+	dumps := map[string]map[string]string{}
+	layouts := map[string]string{}
+	for _, name := range []string{"redis-server", "cairn-server"} {
+		dir := t.TempDir()
+		must(t, os.WriteFile(filepath.Join(dir, "appendonly.aof"), []byte(old), 0o644)) // beside appendonlydir
+		var p *testutil.Proc
+		if name == "redis-server" {
+			p = testutil.StartRedis(t, "--appendonly", "yes", "--dir", dir)
+		} else {
+			p = testutil.StartCairn(t, "--appendonly", "yes", "--dir", dir)
+		}
+		dumps[name] = aofDump(t, p.Addr())
+		if _, err := os.Stat(filepath.Join(dir, "appendonly.aof")); !os.IsNotExist(err) {
+			t.Errorf("%s: the old file is still beside appendonlydir (%v)", name, err)
+		}
+		layouts[name] = fmt.Sprint(aofDirSizes(t, dir)) + "\n" + aofManifest(t, dir)
+		must(t, aofClient(t, p.Addr(), 0).Set(context.Background(), "after", "yes", 0).Err())
+		want := aofDump(t, p.Addr())
+		p.Restart()
+		aofSameDump(t, name+" after restart", aofDump(t, p.Addr()), want)
+	}
+	if len(dumps["redis-server"]) != 5 {
+		t.Fatalf("redis-server loaded %v", dumps["redis-server"])
+	}
+	aofSameDump(t, "Cairn adopting an old-style AOF", dumps["cairn-server"], dumps["redis-server"])
+	if layouts["redis-server"] != layouts["cairn-server"] {
+		t.Errorf("appendonlydir after adoption:\nredis-server: %s\ncairn-server: %s", layouts["redis-server"], layouts["cairn-server"])
+	}
+}
