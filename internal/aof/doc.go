@@ -110,6 +110,10 @@
 // start-up. Failed automatic rewrites back off from one minute, doubling,
 // up to an hour.
 //
+// With appendonly off, BGREWRITEAOF still writes the data set (as Redis
+// 7 does): a new base from a cut and a manifest listing it alone, earlier
+// files deleted as history (rewrite_offline.go).
+//
 // # Loading and recovery
 //
 // Load replays the manifest's files in order through ApplyFunc, with

@@ -67,8 +67,9 @@ func (r *rewriteState) waitIdle() {
 	r.mu.Unlock()
 }
 
-// StartRewrite begins a background rewrite (BGREWRITEAOF). It returns
-// ErrRewriteInProgress when one is running.
+// StartRewrite begins a background rewrite (BGREWRITEAOF), also while
+// logging is off (rewrite_offline.go). It returns ErrRewriteInProgress
+// when one is running.
 func (l *Log) StartRewrite(src Source) error {
 	r := &l.rw
 	r.mu.Lock()
@@ -80,7 +81,12 @@ func (l *Log) StartRewrite(src Source) error {
 	r.started = time.Now()
 	r.mu.Unlock()
 	go func() {
-		err := l.Rewrite(src)
+		var err error
+		if l.On() {
+			err = l.Rewrite(src)
+		} else {
+			err = l.rewriteOffline(src) // appendonly no: a base and a manifest
+		}
 		l.finishRewrite(err)
 	}()
 	return nil

@@ -60,9 +60,6 @@ func (s *Server) initPersistence() {
 		}
 	}
 	e.RewriteAOF = func() (string, error) {
-		if !l.On() {
-			return "", errors.New("ERR Background append only file rewriting is not possible while appendonly is off")
-		}
 		if err := l.StartRewrite(storeSource{s.store}); err != nil {
 			return "", err
 		}

@@ -158,3 +158,48 @@ func TestAOFAdoptsOldStyleFileLikeRedis(t *testing.T) {
 		t.Errorf("appendonlydir after adoption:\nredis-server: %s\ncairn-server: %s", layouts["redis-server"], layouts["cairn-server"])
 	}
 }
+
+// TestBGRewriteAOFWithAppendonlyOff: with appendonly no, BGREWRITEAOF
+// writes a base file and a manifest listing it alone, as redis-server 7.0
+// does (same reply, same files, same manifest after each of two
+// rewrites), and a later start with appendonly yes loads that data.
+func TestBGRewriteAOFWithAppendonlyOff(t *testing.T) {
+	testutil.RequireRedisServer(t)
+	ctx := context.Background()
+	layouts := map[string][]string{}
+	for _, name := range []string{"redis-server", "cairn-server"} {
+		var p *testutil.Proc
+		if name == "redis-server" {
+			p = testutil.StartRedis(t, "--aof-use-rdb-preamble", "no")
+		} else {
+			p = testutil.StartCairn(t)
+		}
+		c := aofClient(t, p.Addr(), 0)
+		for round, key := range []string{"first", "second"} {
+			must(t, c.Set(ctx, key, "v", 0).Err())
+			reply, err := c.BgRewriteAOF(ctx).Result()
+			if err != nil || reply != "Background append only file rewriting started" {
+				t.Fatalf("%s: BGREWRITEAOF with appendonly no: %q, %v", name, reply, err)
+			}
+			aofWaitRewrite(t, c)
+			if got := aofInfo(t, c, "aof_last_bgrewrite_status"); got != "ok" {
+				t.Fatalf("%s: rewrite %d status %s", name, round, got)
+			}
+			layouts[name] = append(layouts[name], fmt.Sprint(aofDirSizes(t, p.Dir()))+" "+aofManifest(t, p.Dir()))
+		}
+		want := aofDump(t, p.Addr())
+		if p.Stop() != 0 {
+			t.Fatalf("%s did not exit cleanly", name)
+		}
+		var q *testutil.Proc
+		if name == "redis-server" {
+			q = testutil.StartRedis(t, "--appendonly", "yes", "--dir", p.Dir())
+		} else {
+			q = testutil.StartCairn(t, "--appendonly", "yes", "--dir", p.Dir())
+		}
+		aofSameDump(t, name+" started on the offline rewrite", aofDump(t, q.Addr()), want)
+	}
+	if r, c := strings.Join(layouts["redis-server"], "\n"), strings.Join(layouts["cairn-server"], "\n"); r != c {
+		t.Fatalf("appendonlydir after each rewrite:\nredis-server:\n%s\ncairn-server:\n%s", r, c)
+	}
+}
