@@ -86,3 +86,23 @@ func TestToolCheckShowsRunSpread(t *testing.T) {
 		t.Fatalf("tool check row:\n%s", md)
 	}
 }
+
+func TestCPUPerRequest(t *testing.T) {
+	// A command name with spaces and parentheses must not shift fields.
+	line := []byte("4242 (cairn (srv) x) S 1 4242 4242 0 -1 4194560 100 0 0 0 150 75 0 0 20 0 9 0 1 2 3\n")
+	if n, err := statTicks(line); err != nil || n != 225 {
+		t.Fatalf("statTicks = %d, %v; want 150+75", n, err)
+	}
+	l := load{ID: "x", Args: []string{"-c", "50", "-n", "200000", "-P", "1", "-t", "set,get"}}
+	if n := requestsOf(l, 2); n != 400000 {
+		t.Fatalf("requestsOf = %d", n)
+	}
+	b := &bench{loads: []load{l}}
+	b.addCPU(l, toolRedisBench, "cairn", 200, 2) // 2 s of CPU for 400,000 requests: 5 µs
+	b.addCPU(l, toolRedisBench, "redis", 240, 2)
+	b.addCPU(l, toolRedisBench, "redis", 10, 2) // too short to measure: left out
+	rows := b.cpuRows()
+	if len(rows) != 1 || rows[0].CairnUs != 5 || rows[0].RedisUs != 6 {
+		t.Fatalf("cpuRows = %+v", rows)
+	}
+}

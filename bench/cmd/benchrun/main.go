@@ -26,6 +26,7 @@ type bench struct {
 	aofLoad     []aofLoadResult
 	rewrite     []rewriteResult
 	gc          *gcResult
+	cpu         map[cpuKey][]float64 // server CPU µs per request, per run
 	notes       []string
 }
 
@@ -174,9 +175,13 @@ func (b *bench) alternate(into *samples, l load, srv [2]*server, names [2]string
 		}
 		for _, i := range order {
 			for _, tool := range toolList {
+				before, errBefore := srv[i].cpuTicks()
 				ms, err := b.tools.run(tool, srv[i], l.Args)
 				if err != nil {
 					return fmt.Errorf("%s on %s: %w", l.ID, names[i], err)
+				}
+				if after, errAfter := srv[i].cpuTicks(); errBefore == nil && errAfter == nil {
+					b.addCPU(l, tool, names[i], after-before, len(ms))
 				}
 				into.add(l.ID, tool, names[i], ms, l.Combined)
 				line := fmt.Sprintf("[%s rep %d] %-16s %-6s", l.ID, rep+1, tool, names[i])

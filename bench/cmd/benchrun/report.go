@@ -116,6 +116,7 @@ type record struct {
 	AOFLoad    []aofLoadResult `json:"aof_load"`
 	Rewrite    []rewriteResult `json:"rewrite,omitempty"`
 	GC         *gcResult       `json:"gc,omitempty"`
+	CPU        []cpuRow        `json:"cpu_per_request,omitempty"`
 	Notes      []string        `json:"notes"`
 }
 
@@ -136,7 +137,7 @@ func (b *bench) writeReports(dir string, m machine, quick, partial bool, elapsed
 		Loads: b.loads, Rows: b.rows(b.s, b.loads, "cairn", "redis"), ToolChecks: b.toolChecks(),
 		Scaling: b.rows(b.scaling, []load{sl}, "GOMAXPROCS=2", "GOMAXPROCS=1"),
 		Loops:   b.rows(b.loopScaling, []load{sl}, "2 loops", "1 loop"),
-		Memory:  b.memory, AOFLoad: b.aofLoad, Rewrite: b.rewrite, GC: b.gc, Notes: b.notes}
+		Memory:  b.memory, AOFLoad: b.aofLoad, Rewrite: b.rewrite, GC: b.gc, CPU: b.cpuRows(), Notes: b.notes}
 	js, err := json.MarshalIndent(rec, "", "  ")
 	if err != nil {
 		return err
@@ -251,6 +252,7 @@ func markdown(rec record, charts []string) string {
 			msf(r.A.P50), msf(r.A.P90), msf(r.A.P99), msf(r.A.P999), msf(r.A.Max),
 			msf(r.B.P50), msf(r.B.P90), msf(r.B.P99), msf(r.B.P999), msf(r.B.Max))
 	}
+	cpuSection(p, rec.CPU)
 	p("\n## Memory per key (distinct 16-byte keys, 16-byte values, no persistence)\n\n")
 	p("| server | keys | RSS idle | RSS loaded | bytes per key |\n|---|---:|---:|---:|---:|\n")
 	for _, r := range rec.Memory {
