@@ -33,8 +33,8 @@ const (
 // Entry is one key and its value. The fields are guarded by the mutex of
 // the shard that holds the entry.
 //
-// The struct is 64 bytes, one Go size class: the LFU fields live in what
-// would otherwise be padding, so tracking frequency costs no memory per
+// The struct is 64 bytes, one Go size class: the LFU fields and the hash
+// tag live in what would otherwise be padding, so they cost no memory per
 // key (TestEntrySize guards this).
 type Entry struct {
 	next   *Entry
@@ -48,6 +48,7 @@ type Entry struct {
 	ldt    uint16 // LFU: Unix minutes (mod 2^16) of the last decrement (lfu.go)
 	ver    uint32 // epoch of the last Cut that dealt with this entry (cut.go)
 	lfu    uint8  // LFU: logarithmic access counter (lfu.go)
+	tag    uint16 // 16 bits of the key's hash, set by table.insert (hashTag)
 }
 
 // Key returns the key. It aliases the entry's storage.

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"fmt"
 	"strconv"
 	"testing"
 )
@@ -107,6 +108,35 @@ func BenchmarkEvictLRU(b *testing.B) {
 			b.Fatal("nothing evicted")
 		}
 		set(db, key(i), []byte("value"), 0, 2)
+		i++
+	}
+}
+
+// BenchmarkLookupMiss looks up absent keys in a database of 1M keys: the
+// cost of every insert's find and of GET on a missing key, where chain
+// entries are passed over by their hash tag without reading their keys.
+func BenchmarkLookupMiss(b *testing.B) {
+	s := New(16)
+	db := s.DB(0)
+	for i := range 1_000_000 {
+		set(db, fmt.Appendf(nil, "key:%07d", i), []byte("v"), 0, 1)
+	}
+	// Same length as the stored keys, so only their bytes tell them apart,
+	// and too many for the touched buckets to stay in cache.
+	miss := make([][]byte, 1<<16)
+	for i := range miss {
+		miss[i] = fmt.Appendf(nil, "kez:%07d", i*15)
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		k := miss[i&(1<<16-1)]
+		sh, h := db.Shard(k)
+		sh.Lock()
+		if sh.Get(h, k, 2) != nil {
+			b.Fatal("found an absent key")
+		}
+		sh.Unlock()
 		i++
 	}
 }

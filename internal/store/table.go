@@ -14,12 +14,19 @@ const minBuckets = 4
 
 func (t *table) bucket(h uint64) int { return int(h & uint64(len(t.buckets)-1)) }
 
+// hashTag is the part of a key's hash an entry keeps, so that a lookup
+// passes over the other entries of its chain without reading their keys
+// (a second cache miss each). Bits 40-55: the top bits pick the shard and
+// are the same for every key in a table, the low bits pick the bucket.
+func hashTag(h uint64) uint16 { return uint16(h >> 40) }
+
 func (t *table) find(h uint64, key []byte) *Entry {
 	if t.count == 0 {
 		return nil
 	}
+	tag := hashTag(h)
 	for e := t.buckets[t.bucket(h)]; e != nil; e = e.next {
-		if int(e.klen) == len(key) && string(e.buf[:e.klen]) == string(key) {
+		if e.tag == tag && int(e.klen) == len(key) && string(e.buf[:e.klen]) == string(key) {
 			return e
 		}
 	}
@@ -35,6 +42,7 @@ func (t *table) insert(h uint64, e *Entry, hash func([]byte) uint64) {
 		t.resize(len(t.buckets)*2, hash)
 	}
 	i := t.bucket(h)
+	e.tag = hashTag(h)
 	e.next = t.buckets[i]
 	t.buckets[i] = e
 	t.count++
