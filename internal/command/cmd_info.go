@@ -312,25 +312,70 @@ func infoClients(e *Engine, w *infoWriter) {
 	w.int("clients_in_timeout_table", 0)
 }
 
+// memoryReport holds the figures INFO memory and MEMORY STATS share.
+//
+// used_memory is the figure maxmemory is checked against (maxmemory.go):
+// the keyspace plus a baseline for everything else. The overhead is that
+// baseline plus the keyspace's tables (dbOverhead), so the dataset is
+// exactly what the entries and their values take. The allocator_* fields
+// keep the Go heap's own view.
+type memoryReport struct {
+	m                   memoryFigures
+	used, peak, startup int64
+	overhead            int64 // baseline + every database's tables
+	dbs                 []dbOverhead
+	rss, resident       int64
+}
+
+// dbOverhead is one database's share of MEMORY STATS.
+type dbOverhead struct {
+	index         int
+	keys          int
+	main, expires int64
+}
+
+func (e *Engine) memoryReport() memoryReport {
+	r := memoryReport{m: e.readMemory()}
+	r.used = e.trackMemory()
+	r.peak = max(e.figures.peakMemory.Load(), r.used)
+	r.startup = min(e.figures.startupMemory.Load(), r.used)
+	r.overhead = r.used
+	if st := e.Store; st != nil {
+		r.overhead = st.Baseline()
+		for i := 0; i < st.Databases(); i++ {
+			db := st.DB(i)
+			n := db.Len()
+			if n == 0 {
+				continue
+			}
+			main, exp := db.Overhead()
+			r.dbs = append(r.dbs, dbOverhead{index: i, keys: n, main: main, expires: exp})
+			r.overhead += main + exp
+		}
+		r.overhead = min(r.overhead, r.used)
+	}
+	r.resident = r.m.total - r.m.heapReleased
+	r.rss = residentBytes()
+	if r.rss == 0 {
+		r.rss = r.resident
+	}
+	return r
+}
+
+// net is the memory used beyond start-up (at least 1, as a divisor).
+func (r memoryReport) net() int64 {
+	if r.used > r.startup {
+		return r.used - r.startup
+	}
+	return 1
+}
+
 func infoMemory(e *Engine, w *infoWriter) {
-	m := e.readMemory()
-	e.trackMemory()
-	// used_memory is the figure maxmemory is checked against
-	// (maxmemory.go); the allocator_* fields keep the heap's own view.
-	used := e.usedMemory(time.Now().UnixMilli())
-	peak := max(e.figures.peakMemory.Load(), used)
-	startup := min(e.figures.startupMemory.Load(), used)
-	rss := residentBytes()
-	if rss == 0 {
-		rss = m.total - m.heapReleased
-	}
-	resident := m.total - m.heapReleased
-	overhead := startup
+	r := e.memoryReport()
+	m, used, peak, startup, rss, resident := r.m, r.used, r.peak, r.startup, r.rss, r.resident
+	overhead := r.overhead
 	dataset := used - overhead
-	net := int64(1)
-	if used > startup {
-		net = used - startup
-	}
+	net := r.net()
 	var maxMemory int64
 	policy := "noeviction"
 	if e.Config != nil {

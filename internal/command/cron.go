@@ -134,12 +134,17 @@ func (e *Engine) readMemory() memoryFigures {
 	return m
 }
 
-// trackMemory updates the memory peak, and takes the first reading as the
-// memory the server needed to start.
+// trackMemory reads used_memory, updates its peak, and takes the memory
+// outside the keyspace at the first reading as the memory the server
+// needed to start (the cron's first tick, before any client connects).
 func (e *Engine) trackMemory() int64 {
-	used := e.readMemory().heapObjects
+	used := e.usedMemory(time.Now().UnixMilli())
 	f := &e.figures
-	f.startupMemory.CompareAndSwap(0, used)
+	start := used
+	if e.Store != nil {
+		start = e.Store.Baseline()
+	}
+	f.startupMemory.CompareAndSwap(0, max(start, 1))
 	for {
 		p := f.peakMemory.Load()
 		if used <= p || f.peakMemory.CompareAndSwap(p, used) {

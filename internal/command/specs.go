@@ -1903,6 +1903,98 @@ var specs = []Spec{
 		},
 	},
 	{
+		Name: "role", Arity: 1,
+		Flags: []string{"noscript", "loading", "stale", "fast"},
+		ACL:   []string{"@admin", "@fast", "@dangerous"},
+		Doc: Doc{
+			Summary: "Reports whether this server is a primary or a replica, and its replication state.",
+			Since:   "2.8.12", Group: "server",
+			Complexity: "O(1)",
+		},
+	},
+	{
+		Name: "memory", Arity: -2,
+		ACL: []string{"@slow"},
+		Doc: Doc{
+			Summary: "Groups the commands that report and manage the server's memory.",
+			Since:   "4.0.0", Group: "server",
+			Complexity: "Varies with the subcommand.",
+		},
+		Subcommands: []Spec{
+			{
+				Name: "doctor", Arity: 2,
+				ACL:  []string{"@slow"},
+				Tips: []string{"nondeterministic_output", "request_policy:all_shards", "response_policy:special"},
+				Doc: Doc{
+					Summary: "Reports memory problems the server can see, in prose.",
+					Since:   "4.0.0", Group: "server",
+					Complexity: "O(1)",
+				},
+			},
+			{
+				Name: "malloc-stats", Arity: 2,
+				ACL:  []string{"@slow"},
+				Tips: []string{"nondeterministic_output", "request_policy:all_shards", "response_policy:special"},
+				Doc: Doc{
+					Summary: "Returns the memory allocator's own statistics as text.",
+					Since:   "4.0.0", Group: "server",
+					Complexity: "Depends on the allocator's report.",
+				},
+			},
+			{
+				Name: "purge", Arity: 2,
+				ACL:  []string{"@slow"},
+				Tips: []string{"request_policy:all_shards", "response_policy:all_succeeded"},
+				Doc: Doc{
+					Summary: "Asks the allocator to return unused memory to the operating system.",
+					Since:   "4.0.0", Group: "server",
+					Complexity: "Depends on how much memory is unused.",
+				},
+			},
+			{
+				Name: "stats", Arity: 2,
+				ACL:  []string{"@slow"},
+				Tips: []string{"nondeterministic_output", "request_policy:all_shards", "response_policy:special"},
+				Doc: Doc{
+					Summary: "Breaks the server's memory use down by purpose.",
+					Since:   "4.0.0", Group: "server",
+					Complexity: "O(1)",
+				},
+			},
+			{
+				Name: "usage", Arity: -3,
+				Flags:    []string{"readonly"},
+				ACL:      []string{"@read", "@slow"},
+				FirstKey: 2, LastKey: 2, Step: 1,
+				KeySpecs: []KeySpec{
+					{Flags: []string{"RO"},
+						BeginSearch: "index", Index: 2,
+						FindKeys: "range", LastKey: 0, KeyStep: 1, Limit: 0,
+					},
+				},
+				Doc: Doc{
+					Summary: "Returns the bytes a key and its value take, overhead included.",
+					Since:   "4.0.0", Group: "server",
+					Complexity: "O(N), N being the number of samples.",
+					Args: []Arg{
+						{Name: "key", Type: "key", KeySpecIndex: 0},
+						{Name: "count", Type: "integer", Token: "SAMPLES", Flags: []string{"optional"}},
+					},
+				},
+			},
+			{
+				Name: "help", Arity: 2,
+				Flags: []string{"loading", "stale"},
+				ACL:   []string{"@slow"},
+				Doc: Doc{
+					Summary: "Lists the subcommands and what they do.",
+					Since:   "4.0.0", Group: "server",
+					Complexity: "O(1)",
+				},
+			},
+		},
+	},
+	{
 		Name: "acl", Arity: -2,
 		ACL: []string{"@slow"},
 		Doc: Doc{

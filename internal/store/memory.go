@@ -159,3 +159,28 @@ func (s *Store) Baseline() int64 { return s.baseline.Load() }
 // UsedBytes is Baseline plus KeyspaceBytes: the figure maxmemory is
 // compared with.
 func (s *Store) UsedBytes() int64 { return s.baseline.Load() + s.KeyspaceBytes() }
+
+// Usage is what MEMORY USAGE reports for e: its allocation and its
+// value's, the bucket slot that points at it and, with an expiry, its
+// slot in the volatile list. Call it with e's shard locked.
+func Usage(e *Entry) int64 {
+	n := entryCost(e) + pointerSize
+	if e.vol >= 0 {
+		n += pointerSize
+	}
+	return n
+}
+
+// Overhead returns what the database's tables take besides the entries:
+// the bucket arrays (main) and the lists of keys with an expiry
+// (expires). It locks each shard in turn.
+func (db *DB) Overhead() (main, expires int64) {
+	for i := range db.shards {
+		sh := &db.shards[i]
+		sh.mu.Lock()
+		main += allocSize(len(sh.tab.buckets) * int(pointerSize))
+		expires += allocSize(cap(sh.vol) * int(pointerSize))
+		sh.mu.Unlock()
+	}
+	return main, expires
+}

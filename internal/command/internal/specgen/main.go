@@ -41,7 +41,8 @@ var table = []struct {
 	{"latency", []string{"latest", "history", "reset", "help"}},
 	{"function", []string{"flush", "help"}},
 	{"script", []string{"flush", "help"}},
-	{"bgrewriteaof", nil},
+	{"bgrewriteaof", nil}, {"role", nil},
+	{"memory", []string{"doctor", "malloc-stats", "purge", "stats", "usage", "help"}},
 	{"acl", []string{"cat", "deluser", "dryrun", "genpass", "getuser", "list", "load", "log", "save", "setuser", "users", "whoami", "help"}},
 }
 

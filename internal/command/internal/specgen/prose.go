@@ -144,6 +144,15 @@ var prose = map[string]proseText{
 	"script|help":  {Summary: helpText, Complexity: o1},
 
 	"bgrewriteaof": {Summary: "Starts rewriting the append-only file in the background.", Complexity: o1},
+	"role":         {Summary: "Reports whether this server is a primary or a replica, and its replication state.", Complexity: o1},
+
+	"memory":              {Summary: "Groups the commands that report and manage the server's memory.", Complexity: bySub},
+	"memory|usage":        {Summary: "Returns the bytes a key and its value take, overhead included.", Complexity: "O(N), N being the number of samples."},
+	"memory|stats":        {Summary: "Breaks the server's memory use down by purpose.", Complexity: o1},
+	"memory|doctor":       {Summary: "Reports memory problems the server can see, in prose.", Complexity: o1},
+	"memory|malloc-stats": {Summary: "Returns the memory allocator's own statistics as text.", Complexity: "Depends on the allocator's report."},
+	"memory|purge":        {Summary: "Asks the allocator to return unused memory to the operating system.", Complexity: "Depends on how much memory is unused."},
+	"memory|help":         {Summary: helpText, Complexity: o1},
 
 	// access control
 	"acl":         {Summary: "Groups the commands that manage users and their permissions.", Complexity: bySub},
