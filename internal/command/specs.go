@@ -1284,6 +1284,58 @@ var specs = []Spec{
 		},
 	},
 	{
+		Name: "dump", Arity: 2,
+		Flags:    []string{"readonly"},
+		ACL:      []string{"@keyspace", "@read", "@slow"},
+		FirstKey: 1, LastKey: 1, Step: 1,
+		Tips: []string{"nondeterministic_output"},
+		KeySpecs: []KeySpec{
+			{Flags: []string{"RO", "access"},
+				BeginSearch: "index", Index: 1,
+				FindKeys: "range", LastKey: 0, KeyStep: 1, Limit: 0,
+			},
+		},
+		Doc: Doc{
+			Summary: "Returns a key's value serialized in Redis's portable format, for RESTORE.",
+			Since:   "2.6.0", Group: "generic",
+			Complexity: "O(1) to find the key, plus O(M) to serialize M bytes of value.",
+			Args: []Arg{
+				{Name: "key", Type: "key", KeySpecIndex: 0},
+			},
+		},
+	},
+	{
+		Name: "restore", Arity: -4,
+		Flags:    []string{"write", "denyoom"},
+		ACL:      []string{"@keyspace", "@write", "@slow", "@dangerous"},
+		FirstKey: 1, LastKey: 1, Step: 1,
+		KeySpecs: []KeySpec{
+			{Flags: []string{"OW", "update"},
+				BeginSearch: "index", Index: 1,
+				FindKeys: "range", LastKey: 0, KeyStep: 1, Limit: 0,
+			},
+		},
+		Doc: Doc{
+			Summary: "Creates a key from a value serialized by DUMP.",
+			Since:   "2.6.0", Group: "generic",
+			Complexity: "O(1) to create the key, plus O(M) to decode M bytes of payload.",
+			History: [][2]string{
+				{"3.0.0", "REPLACE overwrites an existing key."},
+				{"5.0.0", "ABSTTL takes the TTL as an absolute Unix time in milliseconds."},
+				{"5.0.0", "IDLETIME and FREQ set the key's eviction statistics."},
+			},
+			Args: []Arg{
+				{Name: "key", Type: "key", KeySpecIndex: 0},
+				{Name: "ttl", Type: "integer"},
+				{Name: "serialized-value", Type: "string"},
+				{Name: "replace", Type: "pure-token", Token: "REPLACE", Since: "3.0.0", Flags: []string{"optional"}},
+				{Name: "absttl", Type: "pure-token", Token: "ABSTTL", Since: "5.0.0", Flags: []string{"optional"}},
+				{Name: "seconds", Type: "integer", Token: "IDLETIME", Since: "5.0.0", Flags: []string{"optional"}},
+				{Name: "frequency", Type: "integer", Token: "FREQ", Since: "5.0.0", Flags: []string{"optional"}},
+			},
+		},
+	},
+	{
 		Name: "dbsize", Arity: 1,
 		Flags: []string{"readonly", "fast"},
 		ACL:   []string{"@keyspace", "@read", "@fast"},

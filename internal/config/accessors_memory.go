@@ -8,6 +8,7 @@ var (
 	idxEvictTenacity = mustParam("maxmemory-eviction-tenacity")
 	idxLazyEviction  = mustParam("lazyfree-lazy-eviction")
 	idxLazyExpire    = mustParam("lazyfree-lazy-expire")
+	idxLazyServerDel = mustParam("lazyfree-lazy-server-del")
 )
 
 // MemoryParams names the parameters whose change alters how the keyspace
@@ -37,3 +38,8 @@ func (c *Config) LazyFreeEviction() bool { return c.num(idxLazyEviction) != 0 }
 // LazyFreeExpire is lazyfree-lazy-expire: like LazyFreeEviction, it makes
 // a removed expired key's AOF record UNLINK instead of DEL.
 func (c *Config) LazyFreeExpire() bool { return c.num(idxLazyExpire) != 0 }
+
+// LazyFreeServerDel is lazyfree-lazy-server-del: a key the server deletes
+// as a side effect (RESTORE REPLACE with a past TTL) is journaled as
+// UNLINK instead of DEL.
+func (c *Config) LazyFreeServerDel() bool { return c.num(idxLazyServerDel) != 0 }

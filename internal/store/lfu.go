@@ -78,3 +78,9 @@ func (s *Store) lfuTouch(e *Entry, now int64) {
 // Freq returns e's access frequency counter as OBJECT FREQ reports it:
 // decayed to now, without counting an access.
 func (s *Store) Freq(e *Entry, now int64) int { return int(s.lfuDecayed(e, now)) }
+
+// SetFreq sets e's LFU counter, as RESTORE ... FREQ does.
+func (s *Store) SetFreq(e *Entry, freq uint8, now int64) {
+	e.lfu = freq
+	e.ldt = lfuMinutes(now)
+}

@@ -114,7 +114,13 @@ func (s *Store) clock(now int64) uint32 {
 }
 
 // SetClockStart sets the origin of the access clock; call once at start.
-func (s *Store) SetClockStart(ms int64) { s.start = ms - 1000 }
+// The origin lies clockHeadroom before ms, so that a key can be made to
+// look idle for longer than the server has run (RESTORE ... IDLETIME).
+func (s *Store) SetClockStart(ms int64) { s.start = ms - clockHeadroom }
+
+// clockHeadroom is 2^24 seconds (194 days), the range of Redis's own LRU
+// clock, in ms.
+const clockHeadroom = 1 << 24 * 1000
 
 // IdleSeconds returns how long ago, in seconds, e was last accessed.
 func (s *Store) IdleSeconds(e *Entry, now int64) int64 {
@@ -123,6 +129,11 @@ func (s *Store) IdleSeconds(e *Entry, now int64) int64 {
 		return 0
 	}
 	return d
+}
+
+// SetIdle makes e look idle for idle seconds, as RESTORE ... IDLETIME does.
+func (s *Store) SetIdle(e *Entry, idle int64, now int64) {
+	e.atime = uint32(max(int64(s.clock(now))-idle, 0))
 }
 
 // Index returns the database's current number.

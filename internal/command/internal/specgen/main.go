@@ -30,7 +30,7 @@ var table = []struct {
 	{"expireat", nil}, {"pexpireat", nil}, {"ttl", nil}, {"pttl", nil},
 	{"expiretime", nil}, {"pexpiretime", nil}, {"persist", nil}, {"type", nil},
 	{"keys", nil}, {"scan", nil}, {"randomkey", nil}, {"rename", nil}, {"renamenx", nil},
-	{"copy", nil}, {"move", nil}, {"touch", nil},
+	{"copy", nil}, {"move", nil}, {"touch", nil}, {"dump", nil}, {"restore", nil},
 	{"dbsize", nil}, {"flushdb", nil}, {"flushall", nil},
 	{"object", []string{"encoding", "refcount", "idletime", "freq", "help"}},
 	{"info", nil},

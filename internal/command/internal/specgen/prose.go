@@ -89,6 +89,8 @@ var prose = map[string]proseText{
 	"copy":        {Summary: "Duplicates a key's value under another name.", Complexity: "O(N) for a collection of N elements, O(1) for a string."},
 	"move":        {Summary: "Moves a key to another database.", Complexity: o1},
 	"touch":       {Summary: "Marks keys as just accessed and counts how many exist.", Complexity: perKey},
+	"dump":        {Summary: "Returns a key's value serialized in Redis's portable format, for RESTORE.", Complexity: "O(1) to find the key, plus O(M) to serialize M bytes of value."},
+	"restore":     {Summary: "Creates a key from a value serialized by DUMP.", Complexity: "O(1) to create the key, plus O(M) to decode M bytes of payload.", History: []string{"REPLACE overwrites an existing key.", "ABSTTL takes the TTL as an absolute Unix time in milliseconds.", "IDLETIME and FREQ set the key's eviction statistics."}},
 	"dbsize":      {Summary: "Returns the number of keys in the current database.", Complexity: o1},
 	"flushdb":     {Summary: "Deletes every key of the current database.", Complexity: "O(N), N being the number of keys in the database.", History: []string{"ASYNC mode.", "SYNC mode."}},
 	"flushall":    {Summary: "Deletes every key of every database.", Complexity: "O(N), N being the number of keys in all databases.", History: []string{"ASYNC mode.", "SYNC mode."}},
