@@ -71,7 +71,7 @@ var infoSections = []infoSection{
 	{"modules", "Modules", true, true, func(*Engine, *infoWriter) {}},
 	{"commandstats", "Commandstats", false, true, infoCommandStats},
 	{"errorstats", "Errorstats", true, true, infoErrorStats},
-	{"latencystats", "Latencystats", false, true, func(*Engine, *infoWriter) {}},
+	{"latencystats", "Latencystats", false, true, infoLatencyStats},
 	{"cluster", "Cluster", true, true, infoCluster},
 	{"keyspace", "Keyspace", true, true, infoKeyspace},
 	{"cairn", "Cairn", false, false, infoCairn}, // only by name (info_cairn.go)

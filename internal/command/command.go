@@ -19,6 +19,7 @@ type Command struct {
 	bits     uint32              // dispatcher flags derived from Spec.Flags
 
 	calls, usec, rejected, failed atomic.Int64
+	lat                           atomic.Pointer[latencyHist] // latency_hist.go
 }
 
 // handlers maps a command's full lower-case name to its handler; the

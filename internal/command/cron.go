@@ -211,4 +211,5 @@ func (cmd *Command) resetStats() {
 	cmd.usec.Store(0)
 	cmd.rejected.Store(0)
 	cmd.failed.Store(0)
+	cmd.lat.Store(nil)
 }

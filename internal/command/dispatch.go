@@ -69,6 +69,7 @@ func (e *Engine) Exec(c *Ctx) {
 	us := (t1 - t0) / 1000
 	c.pend.calls++
 	c.pend.usec += us
+	c.pend.ns += t1 - t0
 	if c.failed {
 		c.pend.failed++
 	}

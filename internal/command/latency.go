@@ -15,6 +15,7 @@ func init() {
 	register("latency|latest", cmdLatencyLatest)
 	register("latency|history", cmdLatencyHistory)
 	register("latency|reset", cmdLatencyReset)
+	register("latency|histogram", cmdLatencyHistogram)
 	register("latency|help", cmdLatencyHelp)
 }
 
@@ -160,5 +161,8 @@ func cmdLatencyHelp(c *Ctx) {
 		"RESET [<event> ...]",
 		"    Forget the samples of the given events, or of all events when none",
 		"    is named.",
+		"HISTOGRAM [<command> ...]",
+		"    For each command (every command that ran, when none is named): its",
+		"    calls and how many took at most 1, 2, 4 ... microseconds.",
 	)
 }

@@ -1854,6 +1854,20 @@ var specs = []Spec{
 				},
 			},
 			{
+				Name: "histogram", Arity: -2,
+				Flags: []string{"admin", "noscript", "loading", "stale"},
+				ACL:   []string{"@admin", "@slow", "@dangerous"},
+				Tips:  []string{"nondeterministic_output", "request_policy:all_nodes", "response_policy:special"},
+				Doc: Doc{
+					Summary: "Returns each command's call count and cumulative latency distribution.",
+					Since:   "7.0.0", Group: "server",
+					Complexity: "O(N), N being the number of commands reported.",
+					Args: []Arg{
+						{Name: "command", Type: "string", Flags: []string{"optional", "multiple"}},
+					},
+				},
+			},
+			{
 				Name: "help", Arity: 2,
 				Flags: []string{"loading", "stale"},
 				ACL:   []string{"@slow"},

@@ -55,6 +55,7 @@ func (c *Ctx) Miss() { c.pend.misses++ }
 type pendingStats struct {
 	cmd                 *Command // the command calls, usec and failed are for
 	calls, usec, failed int64
+	ns                  int64 // the calls' time in ns, for the latency histogram
 	hits, misses        int64
 }
 
@@ -64,6 +65,9 @@ func (c *Ctx) flushStats() {
 	if cmd := p.cmd; cmd != nil && p.calls > 0 {
 		cmd.calls.Add(p.calls)
 		cmd.usec.Add(p.usec)
+		if c.E.Config == nil || c.E.Config.LatencyTracking() {
+			cmd.latency().add(p.ns/p.calls, p.calls)
+		}
 		if p.failed > 0 {
 			cmd.failed.Add(p.failed)
 		}

@@ -56,6 +56,7 @@ func (c *Ctx) settleUntimed() {
 	}
 	t := c.E.monoNow()
 	us := (t - c.mark) / 1000
+	c.pend.ns += t - c.mark
 	c.mark = t
 	c.pend.usec += us
 	args, cmd := c.Args, c.cmd

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"strconv"
 	"strings"
 	"time"
 )
@@ -161,6 +162,27 @@ func (c *Config) SaveParams() [][2]int64 {
 		s, _ := parseRedisInt(f[i])
 		n, _ := parseRedisInt(f[i+1])
 		out = append(out, [2]int64{s, n})
+	}
+	return out
+}
+
+var (
+	idxLatencyTracking    = mustParam("latency-tracking")
+	idxLatencyPercentiles = mustParam("latency-tracking-info-percentiles")
+)
+
+// LatencyTracking is latency-tracking: whether each command's durations
+// are counted for INFO latencystats and LATENCY HISTOGRAM.
+func (c *Config) LatencyTracking() bool { return c.num(idxLatencyTracking) != 0 }
+
+// LatencyPercentiles is latency-tracking-info-percentiles: the
+// percentiles INFO latencystats reports, in order.
+func (c *Config) LatencyPercentiles() []float64 {
+	var out []float64
+	for _, f := range strings.Fields(c.str(idxLatencyPercentiles)) {
+		if v, err := strconv.ParseFloat(f, 64); err == nil {
+			out = append(out, v)
+		}
 	}
 	return out
 }

@@ -131,11 +131,12 @@ var prose = map[string]proseText{
 	"slowlog|reset": {Summary: "Empties the slow log.", Complexity: "O(N), N being the number of entries dropped."},
 	"slowlog|help":  {Summary: helpText, Complexity: o1},
 
-	"latency":         {Summary: "Groups the latency monitor's commands.", Complexity: bySub},
-	"latency|latest":  {Summary: "Returns the newest latency sample of every event.", Complexity: o1},
-	"latency|history": {Summary: "Returns the recorded latency samples of one event.", Complexity: o1},
-	"latency|reset":   {Summary: "Drops the latency samples of some or all events.", Complexity: o1},
-	"latency|help":    {Summary: helpText, Complexity: o1},
+	"latency":           {Summary: "Groups the latency monitor's commands.", Complexity: bySub},
+	"latency|latest":    {Summary: "Returns the newest latency sample of every event.", Complexity: o1},
+	"latency|history":   {Summary: "Returns the recorded latency samples of one event.", Complexity: o1},
+	"latency|reset":     {Summary: "Drops the latency samples of some or all events.", Complexity: o1},
+	"latency|histogram": {Summary: "Returns each command's call count and cumulative latency distribution.", Complexity: "O(N), N being the number of commands reported."},
+	"latency|help":      {Summary: helpText, Complexity: o1},
 
 	"function":       {Summary: "Groups the commands that manage server-side functions.", Complexity: bySub},
 	"function|flush": {Summary: "Deletes every function library.", Complexity: "O(N), N being the number of functions removed."},
