@@ -224,10 +224,19 @@ func runConcurrentMix(t *testing.T, ctx context.Context, newClient func(db int) 
 			for _, args := range [][]any{
 				{"CLIENT", "LIST"}, {"INFO", "everything"}, {"CLIENT", "KILL", "SKIPME", "yes", "TYPE", "normal", "LADDR", "1.2.3.4:5"},
 				{"CONFIG", "SET", "hz", strconv.Itoa(10 + i%20)}, {"DBSIZE"}, {"SLOWLOG", "GET"}, {"RANDOMKEY"},
+				{"MEMORY", "STATS"}, {"LATENCY", "HISTOGRAM"}, {"INFO", "latencystats"}, {"MEMORY", "USAGE", "pair:a"},
 			} {
 				if err := c.Do(ctx, args...).Err(); err != nil && err != redis.Nil {
 					fail("%v: %v", args, err)
 				}
+			}
+			// DUMP and RESTORE of a key the MSET writers keep changing.
+			if payload, err := c.Dump(ctx, "pair:a").Result(); err == nil {
+				if err := c.RestoreReplace(ctx, "copy:pair", 0, payload).Err(); err != nil {
+					fail("RESTORE of a fresh DUMP: %v", err)
+				}
+			} else if err != redis.Nil {
+				fail("DUMP: %v", err)
 			}
 			list, err := c.ClientList(ctx).Result()
 			if err != nil {
