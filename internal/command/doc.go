@@ -21,7 +21,9 @@
 // Redis's order and with its error texts, runs the handler, and keeps
 // statistics: counts build up in the Ctx and reach the shared counters
 // once per batch, and the clock is read once per command — once per run
-// for cheap commands inside a batch (untimed.go). rename-command is
+// for cheap commands inside a batch (untimed.go); each flush of a group
+// of calls also feeds the command's latency histogram (latency_hist.go:
+// INFO latencystats, LATENCY HISTOGRAM). rename-command is
 // applied when the table is built (rename.go). Handlers append their replies to
 // Ctx.Out through the RESP2/RESP3-aware helpers in ctx.go. The steady
 // state allocates nothing (TestExecHotPathNoAllocs).
@@ -34,8 +36,12 @@
 //     file sees changes in apply order.
 //   - What Propagate records is the effect in deterministic form: absolute
 //     expiry times (SET ... PXAT, PEXPIREAT), SET ... KEEPTTL for counter
-//     results, DEL for expiry; replaying it twice where a rewrite overlaps
+//     results, DEL (UNLINK under lazyfree) for expiry and eviction, SET
+//     ... PXAT for RESTORE; replaying it twice where a rewrite overlaps
 //     gives the same state.
+//   - used_memory is one model everywhere (maxmemory.go, memoryReport in
+//     cmd_info.go): the keyspace counted exactly plus a baseline for the
+//     rest; MEMORY STATS and INFO memory split it the same way.
 //   - Reply texts, error texts and reply shapes are Redis 7.0's: the
 //     differential suite in test/integration compares them byte for byte.
 package command
