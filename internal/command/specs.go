@@ -287,6 +287,59 @@ var specs = []Spec{
 				},
 			},
 			{
+				Name: "unblock", Arity: -3,
+				Flags: []string{"admin", "noscript", "loading", "stale"},
+				ACL:   []string{"@admin", "@slow", "@dangerous", "@connection"},
+				Doc: Doc{
+					Summary: "Ends the blocking command another client is waiting in; Cairn has no blocking commands, so it always answers 0.",
+					Since:   "5.0.0", Group: "connection",
+					Complexity: "O(log N), N being the number of client connections.",
+					Args: []Arg{
+						{Name: "client-id", Type: "integer"},
+						{Name: "timeout_error", Type: "oneof", Flags: []string{"optional"}, Args: []Arg{
+							{Name: "timeout", Type: "pure-token", Token: "TIMEOUT"},
+							{Name: "error", Type: "pure-token", Token: "ERROR"},
+						}},
+					},
+				},
+			},
+			{
+				Name: "getredir", Arity: 2,
+				Flags: []string{"noscript", "loading", "stale"},
+				ACL:   []string{"@slow", "@connection"},
+				Doc: Doc{
+					Summary: "Returns the client that receives this connection's tracking invalidations, or -1 without tracking.",
+					Since:   "6.0.0", Group: "connection",
+					Complexity: "O(1)",
+				},
+			},
+			{
+				Name: "trackinginfo", Arity: 2,
+				Flags: []string{"noscript", "loading", "stale"},
+				ACL:   []string{"@slow", "@connection"},
+				Doc: Doc{
+					Summary: "Describes this connection's client-side caching state.",
+					Since:   "6.2.0", Group: "connection",
+					Complexity: "O(1)",
+				},
+			},
+			{
+				Name: "caching", Arity: 3,
+				Flags: []string{"noscript", "loading", "stale"},
+				ACL:   []string{"@slow", "@connection"},
+				Doc: Doc{
+					Summary: "Tells the server whether to track the keys of the next command (tracking OPTIN/OPTOUT modes).",
+					Since:   "6.0.0", Group: "connection",
+					Complexity: "O(1)",
+					Args: []Arg{
+						{Name: "mode", Type: "oneof", Args: []Arg{
+							{Name: "yes", Type: "pure-token", Token: "YES"},
+							{Name: "no", Type: "pure-token", Token: "NO"},
+						}},
+					},
+				},
+			},
+			{
 				Name: "help", Arity: 2,
 				Flags: []string{"loading", "stale"},
 				ACL:   []string{"@slow", "@connection"},
@@ -2058,6 +2111,521 @@ var specs = []Spec{
 					Complexity: "O(1)",
 				},
 			},
+		},
+	},
+	{
+		Name: "cluster", Arity: -2,
+		ACL: []string{"@slow"},
+		Doc: Doc{
+			Summary: "Groups the cluster-mode commands; a standalone server refuses them all.",
+			Since:   "3.0.0", Group: "cluster",
+			Complexity: "Varies with the subcommand.",
+		},
+		Subcommands: []Spec{
+			{
+				Name: "addslots", Arity: -3,
+				Flags: []string{"admin", "stale", "no_async_loading"},
+				ACL:   []string{"@admin", "@slow", "@dangerous"},
+				Doc: Doc{
+					Summary: "Assigns hash slots to this node.",
+					Since:   "3.0.0", Group: "cluster",
+					Complexity: "O(N), N being the number of slots.",
+					Args: []Arg{
+						{Name: "slot", Type: "integer", Flags: []string{"multiple"}},
+					},
+				},
+			},
+			{
+				Name: "addslotsrange", Arity: -4,
+				Flags: []string{"admin", "stale", "no_async_loading"},
+				ACL:   []string{"@admin", "@slow", "@dangerous"},
+				Doc: Doc{
+					Summary: "Assigns ranges of hash slots to this node.",
+					Since:   "7.0.0", Group: "cluster",
+					Complexity: "O(N), N being the number of slots in the ranges.",
+					Args: []Arg{
+						{Name: "start-slot_end-slot", Type: "block", Flags: []string{"multiple"}, Args: []Arg{
+							{Name: "start-slot", Type: "integer"},
+							{Name: "end-slot", Type: "integer"},
+						}},
+					},
+				},
+			},
+			{
+				Name: "bumpepoch", Arity: 2,
+				Flags: []string{"admin", "stale", "no_async_loading"},
+				ACL:   []string{"@admin", "@slow", "@dangerous"},
+				Tips:  []string{"nondeterministic_output"},
+				Doc: Doc{
+					Summary: "Moves this node to a new, higher configuration epoch.",
+					Since:   "3.0.0", Group: "cluster",
+					Complexity: "O(1)",
+				},
+			},
+			{
+				Name: "count-failure-reports", Arity: 3,
+				Flags: []string{"admin", "stale"},
+				ACL:   []string{"@admin", "@slow", "@dangerous"},
+				Tips:  []string{"nondeterministic_output"},
+				Doc: Doc{
+					Summary: "Counts the live reports that a node has failed.",
+					Since:   "3.0.0", Group: "cluster",
+					Complexity: "O(N), N being the number of failure reports.",
+					Args: []Arg{
+						{Name: "node-id", Type: "string"},
+					},
+				},
+			},
+			{
+				Name: "countkeysinslot", Arity: 3,
+				Flags: []string{"stale"},
+				ACL:   []string{"@slow"},
+				Doc: Doc{
+					Summary: "Counts the keys in a hash slot.",
+					Since:   "3.0.0", Group: "cluster",
+					Complexity: "O(1)",
+					Args: []Arg{
+						{Name: "slot", Type: "integer"},
+					},
+				},
+			},
+			{
+				Name: "delslots", Arity: -3,
+				Flags: []string{"admin", "stale", "no_async_loading"},
+				ACL:   []string{"@admin", "@slow", "@dangerous"},
+				Doc: Doc{
+					Summary: "Removes hash slots from this node.",
+					Since:   "3.0.0", Group: "cluster",
+					Complexity: "O(N), N being the number of slots.",
+					Args: []Arg{
+						{Name: "slot", Type: "integer", Flags: []string{"multiple"}},
+					},
+				},
+			},
+			{
+				Name: "delslotsrange", Arity: -4,
+				Flags: []string{"admin", "stale", "no_async_loading"},
+				ACL:   []string{"@admin", "@slow", "@dangerous"},
+				Doc: Doc{
+					Summary: "Removes ranges of hash slots from this node.",
+					Since:   "7.0.0", Group: "cluster",
+					Complexity: "O(N), N being the number of slots in the ranges.",
+					Args: []Arg{
+						{Name: "start-slot_end-slot", Type: "block", Flags: []string{"multiple"}, Args: []Arg{
+							{Name: "start-slot", Type: "integer"},
+							{Name: "end-slot", Type: "integer"},
+						}},
+					},
+				},
+			},
+			{
+				Name: "failover", Arity: -2,
+				Flags: []string{"admin", "stale", "no_async_loading"},
+				ACL:   []string{"@admin", "@slow", "@dangerous"},
+				Doc: Doc{
+					Summary: "Makes this replica take over from its primary.",
+					Since:   "3.0.0", Group: "cluster",
+					Complexity: "O(1)",
+					Args: []Arg{
+						{Name: "options", Type: "oneof", Flags: []string{"optional"}, Args: []Arg{
+							{Name: "force", Type: "pure-token", Token: "FORCE"},
+							{Name: "takeover", Type: "pure-token", Token: "TAKEOVER"},
+						}},
+					},
+				},
+			},
+			{
+				Name: "flushslots", Arity: 2,
+				Flags: []string{"admin", "stale", "no_async_loading"},
+				ACL:   []string{"@admin", "@slow", "@dangerous"},
+				Doc: Doc{
+					Summary: "Removes every hash slot from this node.",
+					Since:   "3.0.0", Group: "cluster",
+					Complexity: "O(1)",
+				},
+			},
+			{
+				Name: "forget", Arity: 3,
+				Flags: []string{"admin", "stale", "no_async_loading"},
+				ACL:   []string{"@admin", "@slow", "@dangerous"},
+				Doc: Doc{
+					Summary: "Drops a node from this node's view of the cluster.",
+					Since:   "3.0.0", Group: "cluster",
+					Complexity: "O(1)",
+					Args: []Arg{
+						{Name: "node-id", Type: "string"},
+					},
+				},
+			},
+			{
+				Name: "getkeysinslot", Arity: 4,
+				Flags: []string{"stale"},
+				ACL:   []string{"@slow"},
+				Tips:  []string{"nondeterministic_output"},
+				Doc: Doc{
+					Summary: "Lists keys stored in a hash slot.",
+					Since:   "3.0.0", Group: "cluster",
+					Complexity: "O(N), N being the number of keys returned.",
+					Args: []Arg{
+						{Name: "slot", Type: "integer"},
+						{Name: "count", Type: "integer"},
+					},
+				},
+			},
+			{
+				Name: "help", Arity: 2,
+				Flags: []string{"loading", "stale"},
+				ACL:   []string{"@slow"},
+				Doc: Doc{
+					Summary: "Lists the subcommands and what they do.",
+					Since:   "5.0.0", Group: "cluster",
+					Complexity: "O(1)",
+				},
+			},
+			{
+				Name: "info", Arity: 2,
+				Flags: []string{"stale"},
+				ACL:   []string{"@slow"},
+				Tips:  []string{"nondeterministic_output"},
+				Doc: Doc{
+					Summary: "Reports the cluster's state and figures.",
+					Since:   "3.0.0", Group: "cluster",
+					Complexity: "O(1)",
+				},
+			},
+			{
+				Name: "keyslot", Arity: 3,
+				Flags: []string{"stale"},
+				ACL:   []string{"@slow"},
+				Doc: Doc{
+					Summary: "Returns the hash slot of a key.",
+					Since:   "3.0.0", Group: "cluster",
+					Complexity: "O(N), N being the key's length.",
+					Args: []Arg{
+						{Name: "key", Type: "string"},
+					},
+				},
+			},
+			{
+				Name: "links", Arity: 2,
+				Flags: []string{"stale"},
+				ACL:   []string{"@slow"},
+				Tips:  []string{"nondeterministic_output"},
+				Doc: Doc{
+					Summary: "Lists this node's connections on the cluster bus.",
+					Since:   "7.0.0", Group: "cluster",
+					Complexity: "O(N), N being the number of links.",
+				},
+			},
+			{
+				Name: "meet", Arity: -4,
+				Flags: []string{"admin", "stale", "no_async_loading"},
+				ACL:   []string{"@admin", "@slow", "@dangerous"},
+				Doc: Doc{
+					Summary: "Connects this node to another one to join their clusters.",
+					Since:   "3.0.0", Group: "cluster",
+					Complexity: "O(1)",
+					History: [][2]string{
+						{"4.0.0", "Takes an optional cluster bus port."},
+					},
+					Args: []Arg{
+						{Name: "ip", Type: "string"},
+						{Name: "port", Type: "integer"},
+						{Name: "cluster_bus_port", Type: "integer", Since: "4.0.0", Flags: []string{"optional"}},
+					},
+				},
+			},
+			{
+				Name: "myid", Arity: 2,
+				Flags: []string{"stale"},
+				ACL:   []string{"@slow"},
+				Doc: Doc{
+					Summary: "Returns this node's ID.",
+					Since:   "3.0.0", Group: "cluster",
+					Complexity: "O(1)",
+				},
+			},
+			{
+				Name: "nodes", Arity: 2,
+				Flags: []string{"stale"},
+				ACL:   []string{"@slow"},
+				Tips:  []string{"nondeterministic_output"},
+				Doc: Doc{
+					Summary: "Describes every node of the cluster, one line each.",
+					Since:   "3.0.0", Group: "cluster",
+					Complexity: "O(N), N being the number of nodes.",
+				},
+			},
+			{
+				Name: "replicas", Arity: 3,
+				Flags: []string{"admin", "stale"},
+				ACL:   []string{"@admin", "@slow", "@dangerous"},
+				Tips:  []string{"nondeterministic_output"},
+				Doc: Doc{
+					Summary: "Lists the replicas of a primary node.",
+					Since:   "5.0.0", Group: "cluster",
+					Complexity: "O(N), N being the number of replicas.",
+					Args: []Arg{
+						{Name: "node-id", Type: "string"},
+					},
+				},
+			},
+			{
+				Name: "replicate", Arity: 3,
+				Flags: []string{"admin", "stale", "no_async_loading"},
+				ACL:   []string{"@admin", "@slow", "@dangerous"},
+				Doc: Doc{
+					Summary: "Makes this node a replica of the given primary.",
+					Since:   "3.0.0", Group: "cluster",
+					Complexity: "O(1)",
+					Args: []Arg{
+						{Name: "node-id", Type: "string"},
+					},
+				},
+			},
+			{
+				Name: "reset", Arity: -2,
+				Flags: []string{"admin", "noscript", "stale"},
+				ACL:   []string{"@admin", "@slow", "@dangerous"},
+				Doc: Doc{
+					Summary: "Returns this node to an empty cluster state.",
+					Since:   "3.0.0", Group: "cluster",
+					Complexity: "O(N), N being the number of known nodes.",
+					Args: []Arg{
+						{Name: "hard_soft", Type: "oneof", Flags: []string{"optional"}, Args: []Arg{
+							{Name: "hard", Type: "pure-token", Token: "HARD"},
+							{Name: "soft", Type: "pure-token", Token: "SOFT"},
+						}},
+					},
+				},
+			},
+			{
+				Name: "saveconfig", Arity: 2,
+				Flags: []string{"admin", "stale", "no_async_loading"},
+				ACL:   []string{"@admin", "@slow", "@dangerous"},
+				Doc: Doc{
+					Summary: "Writes the cluster configuration to disk.",
+					Since:   "3.0.0", Group: "cluster",
+					Complexity: "O(1)",
+				},
+			},
+			{
+				Name: "set-config-epoch", Arity: 3,
+				Flags: []string{"admin", "stale", "no_async_loading"},
+				ACL:   []string{"@admin", "@slow", "@dangerous"},
+				Doc: Doc{
+					Summary: "Sets a new node's configuration epoch.",
+					Since:   "3.0.0", Group: "cluster",
+					Complexity: "O(1)",
+					Args: []Arg{
+						{Name: "config-epoch", Type: "integer"},
+					},
+				},
+			},
+			{
+				Name: "setslot", Arity: -4,
+				Flags: []string{"admin", "stale", "no_async_loading"},
+				ACL:   []string{"@admin", "@slow", "@dangerous"},
+				Doc: Doc{
+					Summary: "Changes the state of a hash slot on this node.",
+					Since:   "3.0.0", Group: "cluster",
+					Complexity: "O(1)",
+					Args: []Arg{
+						{Name: "slot", Type: "integer"},
+						{Name: "subcommand", Type: "oneof", Args: []Arg{
+							{Name: "node-id", Type: "string", Token: "IMPORTING"},
+							{Name: "node-id", Type: "string", Token: "MIGRATING"},
+							{Name: "node-id", Type: "string", Token: "NODE"},
+							{Name: "stable", Type: "pure-token", Token: "STABLE"},
+						}},
+					},
+				},
+			},
+			{
+				Name: "shards", Arity: 2,
+				Flags: []string{"stale"},
+				ACL:   []string{"@slow"},
+				Tips:  []string{"nondeterministic_output"},
+				Doc: Doc{
+					Summary: "Describes the cluster's shards and their nodes.",
+					Since:   "7.0.0", Group: "cluster",
+					Complexity: "O(N), N being the number of nodes.",
+				},
+			},
+			{
+				Name: "slaves", Arity: 3,
+				Flags: []string{"admin", "stale"},
+				ACL:   []string{"@admin", "@slow", "@dangerous"},
+				Tips:  []string{"nondeterministic_output"},
+				Doc: Doc{
+					Summary: "Lists the replicas of a primary node (old name of CLUSTER REPLICAS).",
+					Since:   "3.0.0", Group: "cluster",
+					Complexity:      "O(N), N being the number of replicas.",
+					DocFlags:        []string{"deprecated"},
+					DeprecatedSince: "5.0.0",
+					ReplacedBy:      "`CLUSTER REPLICAS`",
+					Args: []Arg{
+						{Name: "node-id", Type: "string"},
+					},
+				},
+			},
+			{
+				Name: "slots", Arity: 2,
+				Flags: []string{"stale"},
+				ACL:   []string{"@slow"},
+				Tips:  []string{"nondeterministic_output"},
+				Doc: Doc{
+					Summary: "Maps ranges of hash slots to the nodes serving them.",
+					Since:   "3.0.0", Group: "cluster",
+					Complexity:      "O(N), N being the number of slot ranges.",
+					DocFlags:        []string{"deprecated"},
+					DeprecatedSince: "7.0.0",
+					ReplacedBy:      "`CLUSTER SHARDS`",
+					History: [][2]string{
+						{"4.0.0", "Lists node IDs."},
+						{"7.0.0", "Lists more networking details per node."},
+					},
+				},
+			},
+		},
+	},
+	{
+		Name: "readonly", Arity: 1,
+		Flags: []string{"loading", "stale", "fast"},
+		ACL:   []string{"@fast", "@connection"},
+		Doc: Doc{
+			Summary: "Lets a cluster replica connection serve reads.",
+			Since:   "3.0.0", Group: "cluster",
+			Complexity: "O(1)",
+		},
+	},
+	{
+		Name: "readwrite", Arity: 1,
+		Flags: []string{"loading", "stale", "fast"},
+		ACL:   []string{"@fast", "@connection"},
+		Doc: Doc{
+			Summary: "Ends READONLY for a cluster replica connection.",
+			Since:   "3.0.0", Group: "cluster",
+			Complexity: "O(1)",
+		},
+	},
+	{
+		Name: "asking", Arity: 1,
+		Flags: []string{"fast"},
+		ACL:   []string{"@fast", "@connection"},
+		Doc: Doc{
+			Summary: "Lets the next command reach a slot that is being imported (cluster redirection).",
+			Since:   "3.0.0", Group: "cluster",
+			Complexity: "O(1)",
+		},
+	},
+	{
+		Name: "module", Arity: -2,
+		ACL: []string{"@slow"},
+		Doc: Doc{
+			Summary: "Groups the commands that manage server modules.",
+			Since:   "4.0.0", Group: "server",
+			Complexity: "Varies with the subcommand.",
+		},
+		Subcommands: []Spec{
+			{
+				Name: "help", Arity: 2,
+				Flags: []string{"loading", "stale"},
+				ACL:   []string{"@slow"},
+				Doc: Doc{
+					Summary: "Lists the subcommands and what they do.",
+					Since:   "5.0.0", Group: "server",
+					Complexity: "O(1)",
+				},
+			},
+			{
+				Name: "list", Arity: 2,
+				Flags: []string{"admin", "noscript"},
+				ACL:   []string{"@admin", "@slow", "@dangerous"},
+				Tips:  []string{"nondeterministic_output_order"},
+				Doc: Doc{
+					Summary: "Lists the loaded modules.",
+					Since:   "4.0.0", Group: "server",
+					Complexity: "O(N), N being the number of modules.",
+				},
+			},
+			{
+				Name: "load", Arity: -3,
+				Flags: []string{"admin", "noscript", "no_async_loading"},
+				ACL:   []string{"@admin", "@slow", "@dangerous"},
+				Doc: Doc{
+					Summary: "Loads a module from a shared library.",
+					Since:   "4.0.0", Group: "server",
+					Complexity: "O(1)",
+					Args: []Arg{
+						{Name: "path", Type: "string"},
+						{Name: "arg", Type: "string", Flags: []string{"optional", "multiple"}},
+					},
+				},
+			},
+			{
+				Name: "loadex", Arity: -3,
+				Flags: []string{"admin", "noscript", "no_async_loading"},
+				ACL:   []string{"@admin", "@slow", "@dangerous"},
+				Doc: Doc{
+					Summary: "Loads a module from a shared library, with configuration.",
+					Since:   "7.0.0", Group: "server",
+					Complexity: "O(1)",
+					Args: []Arg{
+						{Name: "path", Type: "string"},
+						{Name: "configs", Type: "block", Token: "CONFIG", Flags: []string{"optional", "multiple", "multiple_token"}, Args: []Arg{
+							{Name: "name", Type: "string"},
+							{Name: "value", Type: "string"},
+						}},
+						{Name: "args", Type: "block", Token: "ARGS", Flags: []string{"optional", "multiple"}, Args: []Arg{
+							{Name: "arg", Type: "string"},
+						}},
+					},
+				},
+			},
+			{
+				Name: "unload", Arity: 3,
+				Flags: []string{"admin", "noscript", "no_async_loading"},
+				ACL:   []string{"@admin", "@slow", "@dangerous"},
+				Doc: Doc{
+					Summary: "Unloads a module.",
+					Since:   "4.0.0", Group: "server",
+					Complexity: "O(1)",
+					Args: []Arg{
+						{Name: "name", Type: "string"},
+					},
+				},
+			},
+		},
+	},
+	{
+		Name: "failover", Arity: -1,
+		Flags: []string{"admin", "noscript", "stale"},
+		ACL:   []string{"@admin", "@slow", "@dangerous"},
+		Doc: Doc{
+			Summary: "Hands the primary role to a replica in a coordinated way.",
+			Since:   "6.2.0", Group: "server",
+			Complexity: "O(1)",
+			Args: []Arg{
+				{Name: "target", Type: "block", Token: "TO", Flags: []string{"optional"}, Args: []Arg{
+					{Name: "host", Type: "string"},
+					{Name: "port", Type: "integer"},
+					{Name: "force", Type: "pure-token", Token: "FORCE", Flags: []string{"optional"}},
+				}},
+				{Name: "abort", Type: "pure-token", Token: "ABORT", Flags: []string{"optional"}},
+				{Name: "milliseconds", Type: "integer", Token: "TIMEOUT", Flags: []string{"optional"}},
+			},
+		},
+	},
+	{
+		Name: "debug", Arity: -2,
+		Flags: []string{"admin", "noscript", "loading", "stale"},
+		ACL:   []string{"@admin", "@slow", "@dangerous"},
+		Doc: Doc{
+			Summary: "Runs internal diagnostics; refused unless enable-debug-command allows it.",
+			Since:   "1.0.0", Group: "server",
+			Complexity: "Depends on the subcommand.",
+			DocFlags:   []string{"syscmd"},
 		},
 	},
 	{

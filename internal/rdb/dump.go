@@ -198,3 +198,7 @@ func readLength(b []byte) (uint64, int, error) {
 	}
 	return 0, 0, ErrFormat
 }
+
+// StringLen is how many bytes val takes serialized as an RDB string (what
+// DEBUG OBJECT calls serializedlength).
+func StringLen(val []byte) int { return len(appendString(nil, val)) }

@@ -114,3 +114,7 @@ func newEntry(key, val []byte) *Entry {
 	copy(b[len(key):], val)
 	return &Entry{buf: b, klen: uint32(len(key)), vol: -1}
 }
+
+// AccessClock is the entry's access time on the store's coarse clock
+// (seconds), the "lru" DEBUG OBJECT shows.
+func (e *Entry) AccessClock() uint32 { return e.atime }

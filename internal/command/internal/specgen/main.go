@@ -20,7 +20,7 @@ var table = []struct {
 }{
 	{"ping", nil}, {"echo", nil}, {"quit", nil}, {"hello", nil}, {"auth", nil},
 	{"select", nil}, {"swapdb", nil}, {"reset", nil},
-	{"client", []string{"id", "setname", "getname", "list", "info", "setinfo", "kill", "no-evict", "reply", "help"}},
+	{"client", []string{"id", "setname", "getname", "list", "info", "setinfo", "kill", "no-evict", "reply", "unblock", "getredir", "trackinginfo", "caching", "help"}},
 	{"get", nil}, {"set", nil}, {"setnx", nil}, {"setex", nil}, {"psetex", nil},
 	{"mget", nil}, {"mset", nil}, {"msetnx", nil}, {"getset", nil}, {"getdel", nil},
 	{"getex", nil}, {"append", nil}, {"strlen", nil}, {"incr", nil}, {"decr", nil},
@@ -43,6 +43,13 @@ var table = []struct {
 	{"script", []string{"flush", "help"}},
 	{"bgrewriteaof", nil}, {"role", nil},
 	{"memory", []string{"doctor", "malloc-stats", "purge", "stats", "usage", "help"}},
+	{"cluster", []string{"addslots", "addslotsrange", "bumpepoch", "count-failure-reports", "countkeysinslot",
+		"delslots", "delslotsrange", "failover", "flushslots", "forget", "getkeysinslot", "help", "info", "keyslot",
+		"links", "meet", "myid", "nodes", "replicas", "replicate", "reset", "saveconfig", "set-config-epoch",
+		"setslot", "shards", "slaves", "slots"}},
+	{"readonly", nil}, {"readwrite", nil}, {"asking", nil},
+	{"module", []string{"help", "list", "load", "loadex", "unload"}},
+	{"failover", nil}, {"debug", nil},
 	{"acl", []string{"cat", "deluser", "dryrun", "genpass", "getuser", "list", "load", "log", "save", "setuser", "users", "whoami", "help"}},
 }
 
