@@ -2,6 +2,7 @@ package command
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -188,7 +189,7 @@ func cmdDebug(c *Ctx) {
 		)
 	case sub == "sleep" && len(c.Args) == 3:
 		secs, err := strconv.ParseFloat(string(c.Args[2]), 64)
-		if err != nil || secs < 0 {
+		if err != nil || !(secs >= 0) || math.IsInf(secs, 1) { // also NaN
 			c.Error(errNotFloat)
 			return
 		}
