@@ -154,6 +154,12 @@ var (
 	getexOptions = []string{"EX", "PX", "EXAT", "PXAT", "PERSIST"}
 	expireFlags  = []string{"NX", "XX", "GT", "LT", "nx"}
 	lcsOptions   = []string{"LEN", "IDX", "MINMATCHLEN", "WITHMATCHLEN"}
+	// RESTORE payloads as redis-server 7.0 writes them (a string, an
+	// integer, an LZF-compressed string) and broken ones. Not DUMP: for
+	// long repetitive values Redis compresses and Cairn does not.
+	fuzzPayloads = []string{"\x00\x05hello\n\x00cr\xdfve4 \n", "\x00\xc190\n\x00\x9d\x94\xea'\x93\xfc\b\xb9",
+		"\x00\xc3\t6\x01aa\xe0)\x00\x01aa\n\x00s~<Tm\xe6\xafC", "\x00\x05hellp\n\x00cr\xdfve4 \n", "garbage", ""}
+	restoreOptions = []string{"REPLACE", "ABSTTL", "IDLETIME", "FREQ", "replace", "bogus"}
 )
 
 func (g *grammar) expiryValues() map[string][]string {
@@ -174,7 +180,7 @@ func (g *grammar) command() []string {
 		}
 		return head
 	}
-	switch g.pick(40) {
+	switch g.pick(41) {
 	case 0, 1:
 		return join(cmd("SET", k(), v()), g.options(setOptions, g.expiryValues()))
 	case 2:
@@ -258,6 +264,15 @@ func (g *grammar) command() []string {
 		return cmd(g.from([]string{"set", "Get", "incr", "nosuch", "GETRANGE", "SETRANGE"}))
 	case 38:
 		return cmd("EXISTS", k(), k(), k())
+	case 39:
+		ttl := g.from(fuzzRelative)
+		opts := g.options(restoreOptions, map[string][]string{"IDLETIME": fuzzNumbers, "FREQ": fuzzNumbers})
+		for _, o := range opts {
+			if o == "ABSTTL" {
+				ttl = g.from(fuzzAbsolute)
+			}
+		}
+		return join(cmd("RESTORE", k(), ttl, g.from(fuzzPayloads)), opts)
 	default:
 		return cmd("PING", v())
 	}
