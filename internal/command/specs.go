@@ -1921,6 +1921,31 @@ var specs = []Spec{
 				},
 			},
 			{
+				Name: "graph", Arity: 3,
+				Flags: []string{"admin", "noscript", "loading", "stale"},
+				ACL:   []string{"@admin", "@slow", "@dangerous"},
+				Tips:  []string{"nondeterministic_output", "request_policy:all_nodes", "response_policy:special"},
+				Doc: Doc{
+					Summary: "Draws an event's recorded latency samples as text.",
+					Since:   "2.8.13", Group: "server",
+					Complexity: "O(1)",
+					Args: []Arg{
+						{Name: "event", Type: "string"},
+					},
+				},
+			},
+			{
+				Name: "doctor", Arity: 2,
+				Flags: []string{"admin", "noscript", "loading", "stale"},
+				ACL:   []string{"@admin", "@slow", "@dangerous"},
+				Tips:  []string{"nondeterministic_output", "request_policy:all_nodes", "response_policy:special"},
+				Doc: Doc{
+					Summary: "Summarises the recorded latency spikes and suggests what to look at.",
+					Since:   "2.8.13", Group: "server",
+					Complexity: "O(1)",
+				},
+			},
+			{
 				Name: "help", Arity: 2,
 				Flags: []string{"loading", "stale"},
 				ACL:   []string{"@slow"},

@@ -38,7 +38,7 @@ var table = []struct {
 	{"command", []string{"count", "info", "docs", "list", "getkeys", "getkeysandflags", "help"}},
 	{"time", nil}, {"lastsave", nil}, {"shutdown", nil}, {"monitor", nil},
 	{"slowlog", []string{"get", "len", "reset", "help"}},
-	{"latency", []string{"latest", "history", "reset", "histogram", "help"}},
+	{"latency", []string{"latest", "history", "reset", "histogram", "graph", "doctor", "help"}},
 	{"function", []string{"flush", "help"}},
 	{"script", []string{"flush", "help"}},
 	{"bgrewriteaof", nil}, {"role", nil},

@@ -136,6 +136,8 @@ var prose = map[string]proseText{
 	"latency|history":   {Summary: "Returns the recorded latency samples of one event.", Complexity: o1},
 	"latency|reset":     {Summary: "Drops the latency samples of some or all events.", Complexity: o1},
 	"latency|histogram": {Summary: "Returns each command's call count and cumulative latency distribution.", Complexity: "O(N), N being the number of commands reported."},
+	"latency|graph":     {Summary: "Draws an event's recorded latency samples as text.", Complexity: o1},
+	"latency|doctor":    {Summary: "Summarises the recorded latency spikes and suggests what to look at.", Complexity: o1},
 	"latency|help":      {Summary: helpText, Complexity: o1},
 
 	"function":       {Summary: "Groups the commands that manage server-side functions.", Complexity: bySub},
