@@ -48,7 +48,7 @@ unit:
 
 # Fuzz targets as name:package. One worker each (-parallel=1): the
 # machine is shared, and the differential target drives two servers.
-FUZZ_TARGETS := FuzzParser:./internal/resp/ FuzzExec:./internal/command/ FuzzDiffCommands:./test/integration/ FuzzRestoreString:./internal/rdb/
+FUZZ_TARGETS := FuzzParser:./internal/resp/ FuzzExec:./internal/command/ FuzzDiffCommands:./test/integration/ FuzzRestoreString:./internal/rdb/ FuzzLoad:./internal/rdb/
 
 # A longer local run: every target for FUZZTIME (default 5m) in turn.
 fuzz:
@@ -58,8 +58,8 @@ fuzz:
 	done
 
 # The short runs of `make test`: the parser 20 s as before, the command
-# targets 12 s each, DUMP payload decoding about 5 s (about 40 s added in
-# all, builds included).
+# targets 12 s each, DUMP payload and RDB decoding about 5 s each (about
+# 45 s added in all, builds included).
 # The short runs are bounded by executions, not time: Go 1.26's fuzzing
 # coordinator can report "context deadline exceeded" as a failure when a
 # duration-based -fuzztime ends while a worker is busy (go.dev/issue/75804).
@@ -71,6 +71,7 @@ fuzz-quick:
 	$(GO) test -run='^$$' -fuzz='^FuzzExec$$' -fuzztime=10000x -fuzzminimizetime=500x -parallel=1 ./internal/command/
 	$(GO) test -run='^$$' -fuzz='^FuzzDiffCommands$$' -fuzztime=7000x -fuzzminimizetime=500x -parallel=1 ./test/integration/
 	$(GO) test -run='^$$' -fuzz='^FuzzRestoreString$$' -fuzztime=200000x -fuzzminimizetime=2000x -parallel=1 ./internal/rdb/
+	$(GO) test -run='^$$' -fuzz='^FuzzLoad$$' -fuzztime=100000x -fuzzminimizetime=2000x -parallel=1 ./internal/rdb/
 
 # Ten minutes of mixed load with faults against a fresh cairn-server, with
 # a summary and a PASS/FAIL verdict (SOAK_DURATION=2m for a shorter run).

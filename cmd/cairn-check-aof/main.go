@@ -75,8 +75,8 @@ func run(args []string, in io.Reader, out io.Writer) int {
 			continue
 		}
 		fmt.Fprintf(out, "AOF %s is not valid at byte %d: %v\n", f, fc.OK, fc.Err)
-		if fc.RDBBase {
-			fmt.Fprintln(out, "The base is in RDB format, which Cairn cannot read.")
+		if fc.RDBBase && fc.OK == 0 {
+			fmt.Fprintln(out, "The damage is in the file's RDB preamble, which truncation cannot repair.")
 			return 1
 		}
 		if i != last {

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"cairn/internal/rdb"
 )
 
 // FileCheck is the verdict on one AOF file (cairn-check-aof).
@@ -35,8 +37,13 @@ func CheckFile(path string) FileCheck {
 	r := newReader(f)
 	if head, _ := r.br.Peek(5); string(head) == "REDIS" {
 		fc.RDBBase = true
-		fc.Err = rdbRefusal(path)
-		return fc
+		keys, size, err := rdb.LoadBuffered(r.br, func([][]byte) error { return nil })
+		fc.Line += keys
+		if err != nil {
+			fc.Err = err
+			return fc
+		}
+		r.off, r.good = size, size
 	}
 	var args [][]byte
 	var arena []byte

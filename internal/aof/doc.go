@@ -25,8 +25,11 @@
 // of a record whenever its database differs from the previous record's in
 // the same file. Lines starting with '#' are annotations that loaders skip
 // ("#TS:<unix>" with aof-timestamp-enabled, used by
-// --truncate-to-timestamp). A base starting with "REDIS" is an RDB
-// preamble, which is refused with a message naming the file.
+// --truncate-to-timestamp). A file starting with "REDIS" begins with an
+// RDB preamble (aof-use-rdb-preamble yes, Redis's default): internal/rdb
+// loads it as SET records (strings; other types stop the load naming the
+// key), then any records after it are read as usual. Cairn's own
+// rewrites always write AOF-format bases.
 //
 // # What is logged
 //

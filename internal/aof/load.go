@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"cairn/internal/rdb"
 )
 
 // LoadError is damage that stops the server from starting: it names the
@@ -45,11 +47,6 @@ type LoadResult struct {
 	TotalSize int64
 	Records   int64
 	Truncated bool // a torn tail was cut off the last file
-}
-
-// rdbRefusal is the error for a base file written in RDB format.
-func rdbRefusal(path string) error {
-	return fmt.Errorf("aof: base file %s is in RDB format (aof-use-rdb-preamble yes); Cairn reads only AOF-format bases: rewrite it with redis-server using aof-use-rdb-preamble no", path)
 }
 
 // Load replays the AOF in opts.Dir through opts.Apply. A directory without
@@ -140,9 +137,6 @@ func loadFile(path string, size int64, opts LoadOptions, log *slog.Logger) (int6
 	}
 	defer f.Close()
 	r := newReader(f)
-	if head, _ := r.br.Peek(5); string(head) == "REDIS" {
-		return 0, 0, rdbRefusal(path)
-	}
 	var (
 		args    [][]byte
 		arena   []byte
@@ -150,6 +144,21 @@ func loadFile(path string, size int64, opts LoadOptions, log *slog.Logger) (int6
 		multi   [][][]byte // queued between MULTI and EXEC
 		nextLog = time.Now().Add(time.Second)
 	)
+	if head, _ := r.br.Peek(5); string(head) == "REDIS" {
+		// An RDB preamble: a whole base written with
+		// aof-use-rdb-preamble yes, or the front of a Redis 6 single
+		// AOF file, which goes on with records after it.
+		keys, size, err := rdb.LoadBuffered(r.br, opts.Apply)
+		var le *rdb.LoadError
+		if errors.As(err, &le) {
+			return keys, le.Offset, &LoadError{path, le.Offset, "RDB preamble: " + le.Msg}
+		}
+		if err != nil {
+			return keys, 0, fmt.Errorf("aof: read %s: %w", path, err)
+		}
+		n, r.off, r.good = keys, size, size
+		log.Info("loaded the RDB preamble", "file", filepath.Base(path), "keys", keys)
+	}
 	for {
 		recStart := r.off
 		args, arena, err = r.next(args, arena)

@@ -3,7 +3,6 @@ package aof
 import (
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -46,11 +45,6 @@ func upgradeOldStyle(opts LoadOptions, log *slog.Logger) (bool, error) {
 		if len(aofFilesIn(opts.Dir)) > 0 {
 			return false, nil // Load refuses a directory of files without a manifest
 		}
-		if rdb, err := startsWithRDB(old); err != nil {
-			return false, fmt.Errorf("aof: read old-style AOF file: %w", err)
-		} else if rdb {
-			return false, fmt.Errorf("aof: old-style AOF file %s has an RDB preamble (aof-use-rdb-preamble yes); Cairn reads only AOF-format files: rewrite it with redis-server using aof-use-rdb-preamble no, or move it away to start empty", old)
-		}
 		if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
 			return false, fmt.Errorf("aof: create AOF directory: %w", err)
 		}
@@ -77,19 +71,4 @@ func upgradeOldStyle(opts LoadOptions, log *slog.Logger) (bool, error) {
 func exists(path string) bool {
 	_, err := os.Stat(path)
 	return err == nil
-}
-
-// startsWithRDB reports whether the file at path begins with the RDB magic.
-func startsWithRDB(path string) (bool, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return false, err
-	}
-	defer f.Close()
-	var head [5]byte
-	n, err := io.ReadFull(f, head[:])
-	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
-		return false, err
-	}
-	return string(head[:n]) == "REDIS", nil
 }

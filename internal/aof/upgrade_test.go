@@ -65,18 +65,24 @@ func TestUpgradeOldStyleResumes(t *testing.T) {
 	}
 }
 
-// An old-style file with an RDB preamble is refused, and left where it is.
-func TestUpgradeOldStyleRDBRefused(t *testing.T) {
-	dataDir, aofDir := upgradeFixture(t, "REDIS0009\xfa\x09redis-ver")
-	_, err := loadValues(t, aofDir)
-	if err == nil || !strings.Contains(err.Error(), "RDB preamble") {
-		t.Fatalf("err = %v", err)
+// An old-style file that starts with an RDB preamble (Redis 6 with
+// aof-use-rdb-preamble yes) is adopted too: its RDB part, then the records
+// after it, are loaded.
+func TestUpgradeOldStyleRDBPreamble(t *testing.T) {
+	preamble, err := os.ReadFile("../rdb/testdata/strings.rdb")
+	if err != nil {
+		t.Fatal(err)
 	}
-	if _, err := os.Stat(filepath.Join(dataDir, "appendonly.aof")); err != nil {
-		t.Fatalf("refused file was moved: %v", err)
+	dataDir, aofDir := upgradeFixture(t, string(preamble)+rec("SET", "after", "tail"))
+	got, err := loadValues(t, aofDir)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if _, err := os.Stat(aofDir); !os.IsNotExist(err) {
-		t.Fatalf("AOF directory created for a refused upgrade: %v", err)
+	if !strings.Contains(got, "hello") || !strings.HasSuffix(got, ",tail") {
+		t.Fatalf("loaded %q", got)
+	}
+	if _, err := os.Stat(filepath.Join(dataDir, "appendonly.aof")); !os.IsNotExist(err) {
+		t.Fatalf("old file not moved: %v", err)
 	}
 }
 

@@ -186,3 +186,9 @@ func (c *Config) LatencyPercentiles() []float64 {
 	}
 	return out
 }
+
+var idxDBFilename = mustParam("dbfilename")
+
+// DBFilename is dbfilename: the RDB snapshot in dir that a start with
+// appendonly no loads.
+func (c *Config) DBFilename() string { return c.str(idxDBFilename) }

@@ -28,7 +28,8 @@
 //     dir is reported as an absolute path; unlike Redis, Cairn does not
 //     chdir into it.
 //   - appendonly defaults to yes: Cairn is durable by default.
-//   - aof-use-rdb-preamble defaults to no: Cairn has no RDB format.
+//   - aof-use-rdb-preamble defaults to no: Cairn writes AOF-format bases
+//     (it reads RDB-preamble bases written by Redis).
 //   - save defaults to "" (no save points) until snapshots exist.
 //   - bind defaults to "127.0.0.1" (Redis: "* -::*").
 //   - daemonize yes is refused with ErrDaemonize: run in the foreground.

@@ -1,7 +1,9 @@
 // Package rdb owns the parts of Redis's RDB serialization that Cairn
 // speaks: the length and string encodings, LZF decompression, the CRC-64
-// that guards payloads, and the DUMP payload (one serialized value, the
-// RDB version and a checksum) that DUMP writes and RESTORE reads.
+// that guards payloads, the DUMP payload (one serialized value, the RDB
+// version and a checksum) that DUMP writes and RESTORE reads, and loading
+// whole RDB files (Redis's dump.rdb, and the RDB preamble of an AOF) as
+// the SELECT and SET records that recreate their keys.
 //
 // Invariants:
 //   - Encode writes what redis-server 7.0 writes for the same string,
@@ -12,6 +14,9 @@
 //     integer forms, LZF) from any RDB version up to Version, checks the
 //     checksum, and never reads past the payload: malformed input is an
 //     error, not a panic.
-//   - Values of other types are recognised and refused with ErrType, so
-//     the caller can say what it cannot store.
+//   - Values of other types are recognised and refused with ErrType (or,
+//     in a file, a LoadError naming the key), so the caller can say what
+//     it cannot store; so are module data and function libraries.
+//   - Load checks the file's checksum and version and reports the byte
+//     offset of whatever stops it.
 package rdb

@@ -3,17 +3,20 @@ package server
 import (
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"cairn/internal/aof"
 	"cairn/internal/command"
+	"cairn/internal/rdb"
 	"cairn/internal/store"
 )
 
 // This file wires the append-only file (package aof) into the server:
-// loading at start-up while INFO reports loading:1, the journal hooks,
+// loading at start-up (or, with appendonly no, a Redis dump.rdb) while
+// INFO reports loading:1, the journal hooks,
 // the group commit before replies, rewrites, CONFIG SET and shutdown.
 
 // storeSource adapts the store to aof.Source.
@@ -87,17 +90,24 @@ func (s *Server) initPersistence() {
 	})
 }
 
-// startPersistence loads the AOF (when appendonly is yes) in the
-// background: until it is done, commands without the loading flag get
-// -LOADING. A damaged AOF stops the server with the loader's message.
+// startPersistence loads the data set in the background: the AOF when
+// appendonly is yes, otherwise the RDB snapshot (dbfilename in dir) if
+// there is one, as Redis chooses. Until it is done, commands without the
+// loading flag get -LOADING. A damaged file stops the server with the
+// loader's message.
 func (s *Server) startPersistence() {
+	load := s.loadAOF
 	if !s.cfg.AppendOnly() {
-		go s.persistenceCron()
-		return
+		path := filepath.Join(s.cfg.Dir(), s.cfg.DBFilename())
+		if _, err := os.Stat(path); err != nil {
+			go s.persistenceCron()
+			return
+		}
+		load = func() error { return s.loadRDB(path) }
 	}
 	s.loading.Store(true)
 	go func() {
-		err := s.loadAOF()
+		err := load()
 		if err != nil {
 			s.log.Error("cannot load the append-only file; refusing to start", "err", err)
 			s.mu.Lock()
@@ -141,6 +151,28 @@ func (s *Server) loadAOF() error {
 		s.log.Info("DB loaded from append only file", "seconds", time.Since(t0).Seconds(),
 			"records", res.Records, "truncated", res.Truncated)
 	}
+	return nil
+}
+
+// loadRDB replays an RDB snapshot (dump.rdb written by Redis) through the
+// engine. Cairn writes no snapshots yet, so the file stays as it is.
+func (s *Server) loadRDB(path string) error {
+	t0 := time.Now()
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("server: open %s: %w", path, err)
+	}
+	defer f.Close()
+	ctx := &command.Ctx{E: s.engine, S: &command.Session{Authed: true, Proto: 2}}
+	keys, err := rdb.Load(f, func(args [][]byte) error {
+		ctx.Args = args
+		ctx.Out = ctx.Out[:0]
+		return s.engine.Replay(ctx)
+	})
+	if err != nil {
+		return fmt.Errorf("server: %s: %w", path, err)
+	}
+	s.log.Info("DB loaded from the RDB snapshot", "file", path, "keys", keys, "seconds", time.Since(t0).Seconds())
 	return nil
 }
 
