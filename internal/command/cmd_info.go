@@ -27,6 +27,17 @@ func init() {
 // the Redis version it reproduces (Version).
 const CairnVersion = "0.1.0"
 
+// RDBStatus is what the snapshot code reports for INFO persistence,
+// through Engine.RDBStatus. Times are seconds, -1 for never.
+type RDBStatus struct {
+	InProgress     bool
+	LastOK         bool
+	LastTimeSec    int64
+	CurrentTimeSec int64
+	Saves          int64
+	LastLoadKeys   int64
+}
+
 // AOFStatus is what the append-only file code reports for INFO
 // persistence, through Engine.AOFStatus. Times are seconds, -1 for never.
 type AOFStatus struct {
@@ -503,16 +514,20 @@ func infoPersistence(e *Engine, w *infoWriter) {
 	w.float("current_fork_perc", 0)
 	w.int("current_save_keys_processed", 0)
 	w.int("current_save_keys_total", 0)
+	rdb := RDBStatus{LastOK: true, LastTimeSec: -1, CurrentTimeSec: -1}
+	if f := e.RDBStatus; f != nil {
+		rdb = f()
+	}
 	w.int("rdb_changes_since_last_save", e.stats.dirty.Load())
-	w.int("rdb_bgsave_in_progress", 0)
+	w.bool("rdb_bgsave_in_progress", rdb.InProgress)
 	w.int("rdb_last_save_time", e.lastSave())
-	w.str("rdb_last_bgsave_status", "ok")
-	w.int("rdb_last_bgsave_time_sec", -1)
-	w.int("rdb_current_bgsave_time_sec", -1)
-	w.int("rdb_saves", 0)
+	w.status("rdb_last_bgsave_status", rdb.LastOK)
+	w.int("rdb_last_bgsave_time_sec", rdb.LastTimeSec)
+	w.int("rdb_current_bgsave_time_sec", rdb.CurrentTimeSec)
+	w.int("rdb_saves", rdb.Saves)
 	w.int("rdb_last_cow_size", 0)
 	w.int("rdb_last_load_keys_expired", 0)
-	w.int("rdb_last_load_keys_loaded", 0)
+	w.int("rdb_last_load_keys_loaded", rdb.LastLoadKeys)
 	w.bool("aof_enabled", aof.Enabled)
 	w.bool("aof_rewrite_in_progress", aof.RewriteInProgress)
 	w.bool("aof_rewrite_scheduled", aof.RewriteScheduled)

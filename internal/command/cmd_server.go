@@ -172,3 +172,51 @@ func replyHelpLines(c *Ctx, cmd string, lines ...string) {
 	c.Simple("HELP")
 	c.Simple("    Print this help.")
 }
+
+// SAVE writes the snapshot before it answers; BGSAVE starts it in the
+// background (snapshot.go in the server does the work).
+
+func init() {
+	register("save", cmdSave)
+	register("bgsave", cmdBGSave)
+}
+
+func cmdSave(c *Ctx) {
+	if c.E.Save == nil {
+		c.Error("ERR snapshots are not available")
+		return
+	}
+	if err := c.E.Save(); err != nil {
+		c.Error(errorText(err.Error()))
+		return
+	}
+	c.OK()
+}
+
+func cmdBGSave(c *Ctx) {
+	schedule := false
+	if len(c.Args) > 1 {
+		if len(c.Args) > 2 || !eqFold(c.Args[1], "schedule") {
+			c.Error(errSyntax)
+			return
+		}
+		schedule = true
+	}
+	if c.E.BGSave == nil {
+		c.Error("ERR snapshots are not available")
+		return
+	}
+	msg, err := c.E.BGSave(schedule)
+	if err != nil {
+		c.Error(errorText(err.Error()))
+		return
+	}
+	c.Simple(msg)
+}
+
+// SnapshotDone tells the engine a snapshot that started when dirty was
+// at before finished; the changes it covers no longer count as unsaved.
+func (e *Engine) SnapshotDone(before int64) { e.stats.dirty.Add(-before) }
+
+// Dirty is rdb_changes_since_last_save.
+func (e *Engine) Dirty() int64 { return e.stats.dirty.Load() }

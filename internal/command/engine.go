@@ -44,6 +44,9 @@ type Engine struct {
 	AOFStatus  func() AOFStatus       // INFO persistence's aof_* fields
 	RewriteAOF func() (string, error) // BGREWRITEAOF: status text or error text
 	LastSave   func() int64           // LASTSAVE, rdb_last_save_time (Unix s)
+	Save       func() error           // SAVE: write the snapshot now
+	BGSave     func(schedule bool) (string, error)
+	RDBStatus  func() RDBStatus // INFO persistence's rdb_* fields
 	// WriteDenied returns the error write commands (and PING) are refused
 	// with while the AOF cannot be written ("MISCONF ..."), or "".
 	WriteDenied func() string

@@ -2047,6 +2047,32 @@ var specs = []Spec{
 		},
 	},
 	{
+		Name: "save", Arity: 1,
+		Flags: []string{"admin", "noscript", "no_async_loading", "no_multi"},
+		ACL:   []string{"@admin", "@slow", "@dangerous"},
+		Doc: Doc{
+			Summary: "Writes a snapshot of the whole data set to the RDB file before replying.",
+			Since:   "1.0.0", Group: "server",
+			Complexity: "O(N), N being the number of keys.",
+		},
+	},
+	{
+		Name: "bgsave", Arity: -1,
+		Flags: []string{"admin", "noscript", "no_async_loading"},
+		ACL:   []string{"@admin", "@slow", "@dangerous"},
+		Doc: Doc{
+			Summary: "Starts writing a snapshot of the data set to the RDB file in the background.",
+			Since:   "1.0.0", Group: "server",
+			Complexity: "O(1) to start; the snapshot itself is O(N), N being the number of keys.",
+			History: [][2]string{
+				{"3.2.2", "The SCHEDULE option waits for a running AOF rewrite instead of failing."},
+			},
+			Args: []Arg{
+				{Name: "schedule", Type: "pure-token", Token: "SCHEDULE", Since: "3.2.2", Flags: []string{"optional"}},
+			},
+		},
+	},
+	{
 		Name: "role", Arity: 1,
 		Flags: []string{"noscript", "loading", "stale", "fast"},
 		ACL:   []string{"@admin", "@fast", "@dangerous"},

@@ -153,8 +153,9 @@ func (c *Config) AOFRewriteIncrementalFsync() bool { return c.num(idxAOFRewriteI
 // NoAppendFsyncOnRewrite reports no-appendfsync-on-rewrite.
 func (c *Config) NoAppendFsyncOnRewrite() bool { return c.num(idxNoAppendFsyncOnRewrite) != 0 }
 
-// SaveParams returns the save points as {seconds, changes} pairs (the AOF
-// rewrite does not use them; they are kept for INFO and tools).
+// SaveParams returns the save points as {seconds, changes} pairs: a
+// background snapshot starts when, for one of them, at least changes
+// writes happened and seconds passed since the last save.
 func (c *Config) SaveParams() [][2]int64 {
 	f := strings.Fields(c.str(idxSave))
 	out := make([][2]int64, 0, len(f)/2)

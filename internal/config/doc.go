@@ -30,7 +30,8 @@
 //   - appendonly defaults to yes: Cairn is durable by default.
 //   - aof-use-rdb-preamble defaults to no: Cairn writes AOF-format bases
 //     (it reads RDB-preamble bases written by Redis).
-//   - save defaults to "" (no save points) until snapshots exist.
+//   - save defaults to "" (no save points): the AOF is the durable
+//     default; set save points for RDB snapshots as in Redis.
 //   - bind defaults to "127.0.0.1" (Redis: "* -::*").
 //   - daemonize yes is refused with ErrDaemonize: run in the foreground.
 //   - loglevel also accepts "nothing" (Redis 7.2's level); error texts still

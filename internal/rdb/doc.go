@@ -1,9 +1,10 @@
 // Package rdb owns the parts of Redis's RDB serialization that Cairn
 // speaks: the length and string encodings, LZF decompression, the CRC-64
 // that guards payloads, the DUMP payload (one serialized value, the RDB
-// version and a checksum) that DUMP writes and RESTORE reads, and loading
+// version and a checksum) that DUMP writes and RESTORE reads, loading
 // whole RDB files (Redis's dump.rdb, and the RDB preamble of an AOF) as
-// the SELECT and SET records that recreate their keys.
+// the SELECT and SET records that recreate their keys, and writing RDB
+// files of string keys (Writer, for SAVE and BGSAVE).
 //
 // Invariants:
 //   - Encode writes what redis-server 7.0 writes for the same string,

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -97,4 +98,35 @@ func FuzzLoad(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		Load(bytes.NewReader(data), func([][]byte) error { return nil })
 	})
+}
+
+func TestWriterRoundTrip(t *testing.T) {
+	var b bytes.Buffer
+	w := NewWriter(&b, 1700000000, 12345)
+	keys := []struct {
+		db          int
+		key, val    string
+		expire      int64
+		wantPXATArg string
+	}{
+		{0, "s", "hello", 0, "-1"}, {0, "i", "12345", 0, "-1"}, {0, "long", strings.Repeat("ab", 10000), 4102444800000, "4102444800000"},
+		{3, "other", "", 0, "-1"}, {0, "back", "-70000", 0, "-1"},
+	}
+	for _, k := range keys {
+		if err := w.Key(k.db, []byte(k.key), []byte(k.val), k.expire); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	got, n, err := loadAll(t, b.Bytes())
+	if err != nil || n != int64(len(keys)) {
+		t.Fatalf("load: %d keys, %v", n, err)
+	}
+	for _, k := range keys {
+		if v := got[strconv.Itoa(k.db)+"/"+k.key]; v != k.val+"@"+k.wantPXATArg {
+			t.Errorf("%d/%s = %.30q", k.db, k.key, v)
+		}
+	}
 }

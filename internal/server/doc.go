@@ -56,5 +56,8 @@
 //
 // Shutdown (SIGTERM, SIGINT or SHUTDOWN) stops accepting, lets every
 // connection finish the requests it has already read, flushes
-// persistence, and returns from Run.
+// persistence, and returns from Run. When save points are set (or
+// SHUTDOWN SAVE), an RDB snapshot is written first — a failure refuses
+// the shutdown, as in Redis — and once more at the end if writes came in
+// after it (snapshot.go).
 package server

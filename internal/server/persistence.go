@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"cairn/internal/aof"
@@ -19,10 +20,26 @@ import (
 // INFO reports loading:1, the journal hooks,
 // the group commit before replies, rewrites, CONFIG SET and shutdown.
 
-// storeSource adapts the store to aof.Source.
-type storeSource struct{ st *store.Store }
+// storeSource adapts the store to aof.Source. A cut holds the server's
+// cutMu until its walk ends, so a rewrite and a snapshot take turns (the
+// store allows one cut at a time).
+type storeSource struct{ s *Server }
 
-func (s storeSource) BeginCut(during func()) aof.Cut { return s.st.BeginCut(during) }
+func (src storeSource) BeginCut(during func()) aof.Cut {
+	src.s.cutMu.Lock()
+	return heldCut{src.s.store.BeginCut(during), &src.s.cutMu}
+}
+
+// heldCut releases its lock when the walk is over.
+type heldCut struct {
+	c  *store.Cut
+	mu *sync.Mutex
+}
+
+func (h heldCut) Walk(emit func(db int, key, val []byte, expire int64), between func() error) error {
+	defer h.mu.Unlock()
+	return h.c.Walk(emit, between)
+}
 
 var bDEL, bUNLINK = []byte("DEL"), []byte("UNLINK")
 
@@ -63,7 +80,7 @@ func (s *Server) initPersistence() {
 		}
 	}
 	e.RewriteAOF = func() (string, error) {
-		if err := l.StartRewrite(storeSource{s.store}); err != nil {
+		if err := l.StartRewrite(storeSource{s}); err != nil {
 			return "", err
 		}
 		return "Background append only file rewriting started", nil
@@ -81,7 +98,7 @@ func (s *Server) initPersistence() {
 			return errors.New("ERR cannot change appendonly while loading")
 		}
 		if v == "yes" {
-			if err := l.Enable(storeSource{s.store}); err != nil {
+			if err := l.Enable(storeSource{s}); err != nil {
 				return fmt.Errorf("ERR Unable to turn on AOF. Check server logs.: %w", err)
 			}
 			return nil
@@ -154,8 +171,8 @@ func (s *Server) loadAOF() error {
 	return nil
 }
 
-// loadRDB replays an RDB snapshot (dump.rdb written by Redis) through the
-// engine. Cairn writes no snapshots yet, so the file stays as it is.
+// loadRDB replays an RDB snapshot (dump.rdb, Redis's or Cairn's) through
+// the engine.
 func (s *Server) loadRDB(path string) error {
 	t0 := time.Now()
 	f, err := os.Open(path)
@@ -172,11 +189,14 @@ func (s *Server) loadRDB(path string) error {
 	if err != nil {
 		return fmt.Errorf("server: %s: %w", path, err)
 	}
+	s.snap.mu.Lock()
+	s.snap.loadedKey = keys
+	s.snap.mu.Unlock()
 	s.log.Info("DB loaded from the RDB snapshot", "file", path, "keys", keys, "seconds", time.Since(t0).Seconds())
 	return nil
 }
 
-// persistenceCron starts automatic rewrites once a second.
+// persistenceCron starts automatic saves and rewrites once a second.
 func (s *Server) persistenceCron() {
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
@@ -185,7 +205,8 @@ func (s *Server) persistenceCron() {
 		case <-s.done:
 			return
 		case <-t.C:
-			s.aof.MaybeAutoRewrite(storeSource{s.store}, s.cfg.AutoAOFRewritePercentage(), s.cfg.AutoAOFRewriteMinSize())
+			s.maybeAutoSave()
+			s.aof.MaybeAutoRewrite(storeSource{s}, s.cfg.AutoAOFRewritePercentage(), s.cfg.AutoAOFRewriteMinSize())
 		}
 	}
 }

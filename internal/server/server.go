@@ -43,8 +43,10 @@ type Server struct {
 	connWG   sync.WaitGroup
 	loading  atomic.Bool
 	exitErr  error
-	aof      *aof.Log // the append-only file (persistence.go)
-	loops    loopSet  // event loops serving plain TCP connections (eventloop_linux.go)
+	aof      *aof.Log   // the append-only file (persistence.go)
+	snap     snapshots  // RDB snapshots (snapshot.go)
+	cutMu    sync.Mutex // one store cut at a time: a rewrite or a snapshot
+	loops    loopSet    // event loops serving plain TCP connections (eventloop_linux.go)
 }
 
 // New prepares a server from cfg: it creates the data directory and the
@@ -74,6 +76,7 @@ func New(cfg *config.Config, log *slog.Logger) (*Server, error) {
 	}
 	s.engine.Host = s
 	s.initPersistence()
+	s.initSnapshots()
 	return s, nil
 }
 
@@ -165,6 +168,7 @@ func (s *Server) Serve() error {
 	}
 	s.mu.Unlock()
 	s.connWG.Wait()
+	s.finalSave()
 	s.closePersistence()
 	close(s.finished)
 	s.mu.Lock()
@@ -179,6 +183,13 @@ func (s *Server) Shutdown(opts command.ShutdownOptions) error {
 		return command.ReplyError("ERR No shutdown in progress.")
 	}
 	s.log.Warn("user requested shutdown")
+	if err := s.shutdownSave(opts.Save, opts.NoSave); err != nil {
+		if !opts.Force {
+			s.log.Warn("error trying to save the DB, can't exit", "err", err)
+			return command.ReplyError("ERR Errors trying to SHUTDOWN. Check logs.")
+		}
+		s.log.Warn("error trying to save the DB; exiting anyway (FORCE)", "err", err)
+	}
 	s.beginShutdown()
 	return nil
 }
@@ -195,6 +206,13 @@ func (s *Server) beginShutdown() {
 // Stop is Shutdown for signals.
 func (s *Server) Stop(reason string) {
 	s.log.Warn("received signal, shutting down", "signal", reason)
+	if !s.Loading() {
+		if err := s.shutdownSave(false, false); err != nil {
+			// As Redis: better to keep running than to lose the changes.
+			s.log.Error("error trying to save the DB, can't exit", "err", err)
+			return
+		}
+	}
 	s.beginShutdown()
 }
 

@@ -41,7 +41,7 @@ var table = []struct {
 	{"latency", []string{"latest", "history", "reset", "histogram", "graph", "doctor", "help"}},
 	{"function", []string{"flush", "help"}},
 	{"script", []string{"flush", "help"}},
-	{"bgrewriteaof", nil}, {"role", nil},
+	{"bgrewriteaof", nil}, {"save", nil}, {"bgsave", nil}, {"role", nil},
 	{"memory", []string{"doctor", "malloc-stats", "purge", "stats", "usage", "help"}},
 	{"cluster", []string{"addslots", "addslotsrange", "bumpepoch", "count-failure-reports", "countkeysinslot",
 		"delslots", "delslotsrange", "failover", "flushslots", "forget", "getkeysinslot", "help", "info", "keyslot",

@@ -149,6 +149,8 @@ var prose = map[string]proseText{
 	"script|help":  {Summary: helpText, Complexity: o1},
 
 	"bgrewriteaof": {Summary: "Starts rewriting the append-only file in the background.", Complexity: o1},
+	"save":         {Summary: "Writes a snapshot of the whole data set to the RDB file before replying.", Complexity: "O(N), N being the number of keys."},
+	"bgsave":       {Summary: "Starts writing a snapshot of the data set to the RDB file in the background.", Complexity: "O(1) to start; the snapshot itself is O(N), N being the number of keys.", History: []string{"The SCHEDULE option waits for a running AOF rewrite instead of failing."}},
 	"role":         {Summary: "Reports whether this server is a primary or a replica, and its replication state.", Complexity: o1},
 
 	"memory":              {Summary: "Groups the commands that report and manage the server's memory.", Complexity: bySub},
