@@ -1,6 +1,8 @@
 package rdb
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -112,91 +114,13 @@ func RestoreString(payload []byte) ([]byte, error) {
 		}
 		return nil, ErrFormat
 	}
-	val, _, err := readString(body[1:])
-	return val, err
-}
-
-// readString decodes one RDB string from b and returns it with the bytes
-// it used.
-func readString(b []byte) ([]byte, int, error) {
-	if len(b) == 0 {
-		return nil, 0, ErrFormat
-	}
-	if b[0]>>6 == encoded {
-		switch b[0] & 0x3f {
-		case encInt8:
-			if len(b) < 2 {
-				return nil, 0, ErrFormat
-			}
-			return strconv.AppendInt(nil, int64(int8(b[1])), 10), 2, nil
-		case encInt16:
-			if len(b) < 3 {
-				return nil, 0, ErrFormat
-			}
-			return strconv.AppendInt(nil, int64(int16(binary.LittleEndian.Uint16(b[1:]))), 10), 3, nil
-		case encInt32:
-			if len(b) < 5 {
-				return nil, 0, ErrFormat
-			}
-			return strconv.AppendInt(nil, int64(int32(binary.LittleEndian.Uint32(b[1:]))), 10), 5, nil
-		case encLZF:
-			clen, n1, err := readLength(b[1:])
-			if err != nil {
-				return nil, 0, err
-			}
-			ulen, n2, err := readLength(b[1+n1:])
-			if err != nil {
-				return nil, 0, err
-			}
-			start := 1 + n1 + n2
-			// LZF expands at most 132x (a 2-byte back reference yields
-			// up to 264 bytes): a larger claimed length is forged.
-			if clen > uint64(len(b)-start) || ulen > clen*132+32 || ulen > maxString {
-				return nil, 0, ErrFormat
-			}
-			out, err := lzfDecompress(b[start:start+int(clen)], int(ulen))
-			if err != nil {
-				return nil, 0, fmt.Errorf("%w: %w", ErrFormat, err)
-			}
-			return out, start + int(clen), nil
-		}
-		return nil, 0, ErrFormat
-	}
-	n, used, err := readLength(b)
+	// The payload decodes as a string of an RDB file would.
+	st := &stream{r: bufio.NewReader(bytes.NewReader(body[1:]))}
+	val, err := st.str()
 	if err != nil {
-		return nil, 0, err
+		return nil, fmt.Errorf("%w: %w", ErrFormat, err)
 	}
-	if n > uint64(len(b)-used) {
-		return nil, 0, ErrFormat
-	}
-	return append([]byte(nil), b[used:used+int(n)]...), used + int(n), nil
-}
-
-// readLength decodes a plain RDB length.
-func readLength(b []byte) (uint64, int, error) {
-	if len(b) == 0 {
-		return 0, 0, ErrFormat
-	}
-	switch {
-	case b[0]>>6 == len6bit:
-		return uint64(b[0] & 0x3f), 1, nil
-	case b[0]>>6 == len14bit:
-		if len(b) < 2 {
-			return 0, 0, ErrFormat
-		}
-		return uint64(b[0]&0x3f)<<8 | uint64(b[1]), 2, nil
-	case b[0] == len32bit:
-		if len(b) < 5 {
-			return 0, 0, ErrFormat
-		}
-		return uint64(binary.BigEndian.Uint32(b[1:])), 5, nil
-	case b[0] == len64bit:
-		if len(b) < 9 {
-			return 0, 0, ErrFormat
-		}
-		return binary.BigEndian.Uint64(b[1:]), 9, nil
-	}
-	return 0, 0, ErrFormat
+	return val, nil
 }
 
 // StringLen is how many bytes val takes serialized as an RDB string (what

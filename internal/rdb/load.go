@@ -51,17 +51,28 @@ func (s *stream) fail(format string, args ...any) error {
 	return &LoadError{Offset: s.off, Msg: fmt.Sprintf(format, args...)}
 }
 
+// readChunk bounds how much read reserves ahead of the bytes it has
+// really read, so a forged length costs no more memory than the input.
+const readChunk = 1 << 20
+
 func (s *stream) read(n int) ([]byte, error) {
-	if cap(s.buf) < n {
-		s.buf = make([]byte, n)
-	}
-	b := s.buf[:n]
-	if _, err := io.ReadFull(s.r, b); err != nil {
-		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			return nil, s.fail("the file ends early (truncated)")
+	b := s.buf[:0]
+	for len(b) < n {
+		want := min(n-len(b), readChunk)
+		if cap(b)-len(b) < want {
+			b = append(b, make([]byte, want)...)[:len(b)]
 		}
-		return nil, err
+		k, err := io.ReadFull(s.r, b[len(b):len(b)+want])
+		b = b[:len(b)+k]
+		if err != nil {
+			s.buf = b[:0]
+			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+				return nil, s.fail("the file ends early (truncated)")
+			}
+			return nil, err
+		}
 	}
+	s.buf = b[:0]
 	s.crc = CRC64(s.crc, b)
 	s.off += int64(n)
 	return b, nil
