@@ -234,29 +234,9 @@ func (l *Log) rewrite(src Source, enabling bool) error {
 		return err
 	}
 
-	// 3. The dump.
-	tmpName := "temp-rewriteaof-bg-" + strconv.Itoa(os.Getpid()) + ".aof"
-	tmpPath := filepath.Join(l.dir, tmpName)
-	size, err := l.dump(cut, tmpPath)
+	// 3 and 4. The dump, then the new base.
+	base, size, err := l.writeBase(cut, m)
 	if err != nil {
-		os.Remove(tmpPath)
-		return err
-	}
-	if err := failpoint("rewrite-after-temp-synced"); err != nil {
-		os.Remove(tmpPath)
-		return err
-	}
-
-	// 4. The new base.
-	base := FileInfo{Name: BaseName(l.prefix, m.NextBaseSeq()), Seq: m.NextBaseSeq(), Type: TypeBase}
-	if err := os.Rename(tmpPath, filepath.Join(l.dir, base.Name)); err != nil {
-		os.Remove(tmpPath)
-		return fmt.Errorf("aof: rewrite: rename base: %w", err)
-	}
-	if err := syncDir(l.dir); err != nil {
-		return err
-	}
-	if err := failpoint("rewrite-after-rename"); err != nil {
 		return err
 	}
 
@@ -285,14 +265,10 @@ func (l *Log) rewrite(src Source, enabling bool) error {
 	}
 
 	// 6. History goes.
-	if left := l.deleteHistory(nm.History); len(left) != len(nm.History) {
-		nm2 := nm.Clone()
-		nm2.History = left
-		if err := WriteManifest(l.dir, l.prefix, nm2); err != nil {
-			return err
-		}
-		l.manifest = nm2
+	if nm, err = l.dropHistory(nm); err != nil {
+		return err
 	}
+	l.manifest = nm
 	// A rewrite puts the whole data set into files fsynced just now, so an
 	// earlier fsync failure no longer threatens anything.
 	if l.syncErr.Load() != nil {
@@ -303,6 +279,45 @@ func (l *Log) rewrite(src Source, enabling bool) error {
 	l.rw.autoPending = false
 	l.rw.mu.Unlock()
 	return nil
+}
+
+// writeBase dumps the cut into a temporary file and renames it to the
+// next base of m (steps 3 and 4 of a rewrite), returning the base and its
+// size. The directory is synced, so the base is durable under its name.
+func (l *Log) writeBase(cut Cut, m *Manifest) (FileInfo, int64, error) {
+	tmpPath := filepath.Join(l.dir, "temp-rewriteaof-bg-"+strconv.Itoa(os.Getpid())+".aof")
+	size, err := l.dump(cut, tmpPath)
+	if err == nil {
+		err = failpoint("rewrite-after-temp-synced")
+	}
+	if err != nil {
+		os.Remove(tmpPath)
+		return FileInfo{}, 0, err
+	}
+	base := FileInfo{Name: BaseName(l.prefix, m.NextBaseSeq()), Seq: m.NextBaseSeq(), Type: TypeBase}
+	if err := os.Rename(tmpPath, filepath.Join(l.dir, base.Name)); err != nil {
+		os.Remove(tmpPath)
+		return FileInfo{}, 0, fmt.Errorf("aof: rewrite: rename base: %w", err)
+	}
+	if err := syncDir(l.dir); err != nil {
+		return FileInfo{}, 0, err
+	}
+	return base, size, failpoint("rewrite-after-rename")
+}
+
+// dropHistory deletes nm's history files and, if any were deleted,
+// writes the manifest without them; it returns the manifest now on disk.
+func (l *Log) dropHistory(nm *Manifest) (*Manifest, error) {
+	left := l.deleteHistory(nm.History)
+	if len(left) == len(nm.History) {
+		return nm, nil
+	}
+	nm = nm.Clone()
+	nm.History = left
+	if err := WriteManifest(l.dir, l.prefix, nm); err != nil {
+		return nil, err
+	}
+	return nm, nil
 }
 
 // incrementalSyncBytes is how often the dump fsyncs while it writes

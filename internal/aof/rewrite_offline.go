@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
-	"strconv"
 )
 
 // BGREWRITEAOF while appendonly is off does not refuse in Redis 7: it
@@ -30,22 +28,10 @@ func (l *Log) rewriteOffline(src Source) error {
 		return fmt.Errorf("aof: rewrite: %w", err)
 	}
 
-	cut := src.BeginCut(nil)
-	tmpPath := filepath.Join(l.dir, "temp-rewriteaof-bg-"+strconv.Itoa(os.Getpid())+".aof")
-	size, err := l.dump(cut, tmpPath)
+	base, size, err := l.writeBase(src.BeginCut(nil), m)
 	if err != nil {
-		os.Remove(tmpPath)
 		return err
 	}
-	base := FileInfo{Name: BaseName(l.prefix, m.NextBaseSeq()), Seq: m.NextBaseSeq(), Type: TypeBase}
-	if err := os.Rename(tmpPath, filepath.Join(l.dir, base.Name)); err != nil {
-		os.Remove(tmpPath)
-		return fmt.Errorf("aof: rewrite: rename base: %w", err)
-	}
-	if err := syncDir(l.dir); err != nil {
-		return err
-	}
-
 	nm := &Manifest{Base: &base, History: m.History}
 	for _, f := range m.Files() {
 		f.Type = TypeHistory
@@ -54,12 +40,8 @@ func (l *Log) rewriteOffline(src Source) error {
 	if err := WriteManifest(l.dir, l.prefix, nm); err != nil {
 		return err
 	}
-	if left := l.deleteHistory(nm.History); len(left) != len(nm.History) {
-		nm = nm.Clone()
-		nm.History = left
-		if err := WriteManifest(l.dir, l.prefix, nm); err != nil {
-			return err
-		}
+	if nm, err = l.dropHistory(nm); err != nil {
+		return err
 	}
 	l.manifest = nm // what Enable continues from
 	l.ioMu.Lock()
