@@ -152,8 +152,7 @@ func (s *Server) writeSnapshot() error {
 	}
 	defer os.Remove(tmp) // no-op after the rename
 	dirty := s.engine.Dirty()
-	s.cutMu.Lock()
-	cut := s.store.BeginCut(nil)
+	cut := storeSource{s}.BeginCut(nil) // takes turns with AOF rewrites
 	w := rdb.NewWriter(f, time.Now().Unix(), s.store.UsedBytes())
 	var keys int64
 	walkErr := cut.Walk(func(db int, key, val []byte, expire int64) {
@@ -161,7 +160,6 @@ func (s *Server) writeSnapshot() error {
 			keys++
 		}
 	}, nil)
-	s.cutMu.Unlock()
 	err = errors.Join(walkErr, w.Close())
 	if err == nil {
 		err = f.Sync()
