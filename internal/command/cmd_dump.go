@@ -131,11 +131,8 @@ func cmdRestore(c *Ctx) {
 	if ttl != 0 && c.Now != 0 && ttl <= c.Now {
 		if old != nil {
 			sh.Remove(h, old)
-			verb := bDEL
-			if c.E.Config != nil && c.E.Config.LazyFreeServerDel() {
-				verb = bUNLINK
-			}
-			c.Propagate(sh.DB().Index(), verb, key)
+			lazy := c.E.Config != nil && c.E.Config.LazyFreeServerDel()
+			c.Propagate(sh.DB().Index(), DeletionVerb(lazy), key)
 		}
 		c.OK()
 		return

@@ -139,10 +139,7 @@ func (e *Engine) evict(c *Ctx, limit int64, budget time.Duration) int {
 	st := e.Store
 	p, _ := store.ParsePolicy(e.Config.MaxMemoryPolicy())
 	samples := e.Config.MaxMemorySamples()
-	verb := bDEL
-	if e.Config.LazyFreeEviction() {
-		verb = bUNLINK // what Redis journals for a lazily freed key
-	}
+	verb := DeletionVerb(e.Config.LazyFreeEviction())
 	onEvict := func(db int, key []byte) { c.Propagate(db, verb, key) }
 	var start time.Time
 	for n := 1; st.UsedBytes() > limit; n++ {

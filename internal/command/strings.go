@@ -30,6 +30,17 @@ var (
 	bPEXAT   = []byte("PEXPIREAT")
 )
 
+// DeletionVerb is the command a removal the server makes on its own
+// (expiry, eviction, a RESTORE REPLACE with a past TTL) is journaled as:
+// UNLINK when the matching lazyfree-lazy-* option is on, as Redis writes
+// it, else DEL.
+func DeletionVerb(lazy bool) []byte {
+	if lazy {
+		return bUNLINK
+	}
+	return bDEL
+}
+
 // propagateSet records the state a SET-like command left: the value and
 // its absolute expiry, which replays to the same key whatever the
 // original options were.

@@ -41,8 +41,6 @@ func (h heldCut) Walk(emit func(db int, key, val []byte, expire int64), between 
 	return h.c.Walk(emit, between)
 }
 
-var bDEL, bUNLINK = []byte("DEL"), []byte("UNLINK")
-
 // initPersistence creates the AOF log and installs the engine hooks. The
 // log stays off until startPersistence has loaded the data set.
 func (s *Server) initPersistence() {
@@ -54,11 +52,7 @@ func (s *Server) initPersistence() {
 	e := s.engine
 	e.Journal = l
 	s.store.OnExpire = func(db int, key []byte) {
-		verb := bDEL
-		if cfg.LazyFreeExpire() {
-			verb = bUNLINK // what Redis journals for a lazily freed key
-		}
-		l.Append(db, verb, key)
+		l.Append(db, command.DeletionVerb(cfg.LazyFreeExpire()), key)
 	}
 	e.WriteDenied = l.WriteError
 	e.AOFStatus = func() command.AOFStatus {
