@@ -1,0 +1,7 @@
+#include "engine/command/context.h"
+
+namespace cairn {
+
+std::span<const HandlerBinding> BitHandlers() { return {}; }
+
+}  // namespace cairn

@@ -1,0 +1,462 @@
+#include "engine/engine.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "engine/command/context.h"
+#include "engine/command/latency_monitor.h"
+#include "engine/command/slowlog.h"
+#include "engine/util/strconv.h"
+
+namespace cairn {
+namespace {
+
+SipKey DrawHashKey(RandomSource& random) {
+  SipKey key{};
+  for (size_t i = 0; i < key.size(); i += 8) {
+    uint64_t v = random.Next64();
+    for (size_t j = 0; j < 8; ++j) key[i + j] = static_cast<uint8_t>(v >> (8 * j));
+  }
+  return key;
+}
+
+std::string DrawRunId(RandomSource& random) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id(40, '0');
+  uint64_t v = 0;
+  for (size_t i = 0; i < id.size(); ++i) {
+    if (i % 16 == 0) v = random.Next64();
+    id[i] = kHex[v & 0xf];
+    v >>= 4;
+  }
+  return id;
+}
+
+// Appends Redis's quoted representation of s (sdscatrepr), as MONITOR shows
+// arguments.
+void AppendRepr(std::string& out, std::string_view s) {
+  out.push_back('"');
+  for (unsigned char c : s) {
+    switch (c) {
+      case '\\': out += "\\\\"; break;
+      case '"': out += "\\\""; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\a': out += "\\a"; break;
+      case '\b': out += "\\b"; break;
+      default:
+        if (c >= 0x20 && c < 0x7f) {
+          out.push_back(static_cast<char>(c));
+        } else {
+          char buf[5];
+          std::snprintf(buf, sizeof(buf), "\\x%02x", c);
+          out += buf;
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+constexpr std::string_view kNoAuth = "NOAUTH Authentication required.";
+
+}  // namespace
+
+Engine::Engine(Env& env, Config config, EngineHost* host)
+    : env_(env),
+      host_(host ? host : &default_host_),
+      config_(std::move(config)),
+      slowlog_(std::make_unique<SlowLog>()),
+      latency_(std::make_unique<LatencyMonitor>()) {
+  keyspace_ = std::make_unique<Keyspace>(static_cast<int>(settings().databases),
+                                         DrawHashKey(env_.random()));
+  run_id_ = DrawRunId(env_.random());
+}
+
+Engine::~Engine() = default;
+
+Status Engine::Start() {
+  auto table = CommandTable::Build();
+  if (!table.ok()) return table.status();
+  table_ = std::move(table).value();
+  for (const auto& [from, to] : config_.renamed_commands()) {
+    Status st = table_->Rename(from, to);
+    if (!st.ok()) return Status::Invalid("rename-command " + from + ": " + st.message());
+  }
+  RefreshNow();
+  start_time_ms_ = now_ms_;
+  start_monotonic_us_ = env_.clock().MonotonicUs();
+  last_save_time_sec_ = now_ms_ / 1000;
+  last_tick_ms_ = now_ms_;
+  Status st = env_.fs().CreateDir(settings().dir);
+  if (!st.ok()) return st.Prefixed("server: cannot create dir " + settings().dir);
+  started_ = true;
+  return Status::Ok();
+}
+
+int64_t Engine::RefreshNow() {
+  now_ms_ = env_.clock().WallUs() / 1000;
+  return now_ms_;
+}
+
+uint32_t Engine::LruClock() const {
+  return static_cast<uint32_t>(now_ms_ / 1000) & Entry::kLruMax;
+}
+
+bool Engine::AuthRequired(const Session* s) const {
+  return !settings().requirepass.empty() && !s->authenticated;
+}
+
+Session* Engine::OpenSession(SessionInfo info) {
+  RefreshNow();
+  auto owned = std::make_unique<Session>();
+  Session* s = owned.get();
+  s->id = next_session_id_++;
+  s->info = std::move(info);
+  s->created_ms = now_ms_;
+  s->last_interaction_ms = now_ms_;
+  s->authenticated = settings().requirepass.empty();
+  sessions_.emplace(s->id, std::move(owned));
+  ++stats_.total_connections_received;
+  if (static_cast<int64_t>(sessions_.size()) > settings().maxclients) {
+    ++stats_.rejected_connections;
+    s->output.Append("-ERR max number of clients reached\r\n");
+    s->close_after_reply = true;
+    MarkReady(s);
+  }
+  return s;
+}
+
+void Engine::CloseSession(Session* s) {
+  if (s->monitor) {
+    monitors_.erase(std::remove(monitors_.begin(), monitors_.end(), s), monitors_.end());
+  }
+  ready_.erase(std::remove(ready_.begin(), ready_.end(), s), ready_.end());
+  sessions_.erase(s->id);
+}
+
+Session* Engine::FindSession(uint64_t id) {
+  auto it = sessions_.find(id);
+  return it == sessions_.end() ? nullptr : it->second.get();
+}
+
+std::span<char> Engine::InputSpace(Session* s, size_t min_free) {
+  size_t want = min_free;
+  size_t hint = s->parser.NeedHint();
+  if (hint > s->input.size() && hint - s->input.size() > want) want = hint - s->input.size();
+  return s->input.PrepareWrite(want);
+}
+
+void Engine::OnInput(Session* s, size_t n) {
+  s->input.CommitWrite(n);
+  s->net_input_bytes += n;
+  stats_.total_net_input_bytes += n;
+  RefreshNow();
+  s->last_interaction_ms = now_ms_;
+  ProcessInput(s);
+  if (!s->closing() &&
+      static_cast<int64_t>(s->input.size()) > settings().client_query_buffer_limit) {
+    env_.logger().Log(LogLevel::kWarning,
+                      "Closing client that reached max query buffer length (id=" +
+                          std::to_string(s->id) + " addr=" + s->info.peer + ")");
+    ++stats_.client_qbuf_limit_disconnections;
+    KillSession(s);
+  }
+}
+
+void Engine::Feed(Session* s, std::string_view bytes) {
+  auto span = InputSpace(s, bytes.size());
+  std::copy(bytes.begin(), bytes.end(), span.begin());
+  OnInput(s, bytes.size());
+}
+
+void Engine::ProcessInput(Session* s) {
+  s->executing = true;
+  ParserLimits limits;
+  limits.max_bulk_len = settings().proto_max_bulk_len;
+  while (!s->closing() && !s->input.empty()) {
+    limits.auth_required = AuthRequired(s);
+    size_t consumed = 0;
+    auto outcome = s->parser.Parse(std::span<char>(s->input.data(), s->input.size()), limits,
+                                   s->argv, &consumed);
+    if (outcome == RequestParser::Outcome::kIncomplete) break;
+    if (outcome == RequestParser::Outcome::kError) {
+      // The error reply follows the replies of the requests before it; the
+      // connection closes once they are written. Redis logs the reason.
+      ReplyWriter w(s->output, s->resp, &stats_);
+      w.Error("ERR " + s->parser.error());
+      env_.logger().Log(LogLevel::kVerbose, "Protocol error (" + s->parser.error() +
+                                                ") from client: id=" + std::to_string(s->id) +
+                                                " addr=" + s->info.peer);
+      s->input.Clear();
+      s->parser.Reset();
+      s->close_after_reply = true;
+      MarkReady(s);
+      break;
+    }
+    if (outcome == RequestParser::Outcome::kRequest) Execute(s);
+    s->input.Consume(consumed);
+  }
+  s->argv.clear();
+  s->executing = false;
+}
+
+void Engine::Execute(Session* s) {
+  ByteBuffer& target =
+      (s->reply_mode == ReplyMode::kOff || s->reply_mode == ReplyMode::kSkipThis) ? discard_
+                                                                                   : s->output;
+  ReplyWriter w(target, s->resp, &stats_);
+  const auto& argv = s->argv;
+  Command* cmd = table_->Find(argv[0]);
+  const Command* run = cmd;
+
+  auto finish = [&] {
+    discard_.Clear();
+    if (s->reply_mode == ReplyMode::kSkipThis) {
+      s->reply_mode = ReplyMode::kOn;
+    } else if (s->reply_mode == ReplyMode::kSkipNext) {
+      s->reply_mode = ReplyMode::kSkipThis;
+    }
+    if (!s->output.empty() || s->closing()) MarkReady(s);
+  };
+
+  if (cmd == nullptr) {
+    // Redis prints C strings here: text stops at a NUL byte.
+    auto cstr = [](std::string_view a) { return a.substr(0, a.find('\0')); };
+    std::string args;
+    for (size_t i = 1; i < argv.size() && args.size() < 128; ++i) {
+      size_t room = 128 - args.size();
+      args += '\'';
+      args += cstr(argv[i]).substr(0, room);
+      args += "' ";
+    }
+    w.Error("ERR unknown command '" + std::string(cstr(argv[0]).substr(0, 128)) +
+            "', with args beginning with: " + args);
+    finish();
+    return;
+  }
+  if (cmd->is_container() && argv.size() >= 2) {
+    const Command* sub = cmd->FindSubcommand(argv[1]);
+    if (sub == nullptr) {
+      std::string upper(argv[0].substr(0, argv[0].find('\0')));
+      for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      std::string_view name = argv[1].substr(0, argv[1].find('\0'));
+      w.Error("ERR unknown subcommand '" + std::string(name.substr(0, 128)) + "'. Try " + upper +
+              " HELP.");
+      finish();
+      return;
+    }
+    run = sub;
+  }
+  auto* mutable_run = const_cast<Command*>(run);
+  int arity = run->arity();
+  if ((arity > 0 && static_cast<int>(argv.size()) != arity) ||
+      static_cast<int>(argv.size()) < -arity) {
+    ++mutable_run->stats.rejected_calls;
+    w.Error("ERR wrong number of arguments for '" + run->fullname + "' command");
+    finish();
+    return;
+  }
+  if (!run->has(kCmdNoAuth) && AuthRequired(s)) {
+    ++mutable_run->stats.rejected_calls;
+    w.Error(kNoAuth);
+    finish();
+    return;
+  }
+  if (s->monitor && !run->has(kCmdNoAuth) && run->fullname != "monitor" &&
+      (run->has(kCmdWrite) || run->has(kCmdReadonly) || run->has(kCmdMayReplicate))) {
+    ++mutable_run->stats.rejected_calls;
+    w.Error("ERR Replica can't interact with the keyspace");
+    finish();
+    return;
+  }
+
+  CommandContext ctx(*this, *s, *run, w);
+  uint64_t errors_before = stats_.total_error_replies;
+  int64_t t0 = env_.clock().MonotonicUs();
+  run->handler(ctx);
+  int64_t t1 = env_.clock().MonotonicUs();
+  int64_t duration = t1 - t0;
+  ++mutable_run->stats.calls;
+  mutable_run->stats.usec += static_cast<uint64_t>(duration);
+  if (stats_.total_error_replies > errors_before || ctx.failed()) {
+    ++mutable_run->stats.failed_calls;
+  }
+  ++stats_.total_commands_processed;
+  ++s->commands_processed;
+  s->last_command = run;
+
+  if (!monitors_.empty() && !run->has(kCmdAdmin) && !run->has(kCmdSkipMonitor)) {
+    FeedMonitors(s, run);
+  }
+  if (!run->has(kCmdSkipSlowlog)) {
+    slowlog_->MaybeAdd(settings().slowlog_log_slower_than, settings().slowlog_max_len, duration,
+                       now_ms_ / 1000, argv, s->info.peer, s->name);
+  }
+  int64_t threshold = settings().latency_monitor_threshold;
+  if (threshold > 0 && duration / 1000 >= threshold) {
+    latency_->AddSample(run->has(kCmdFast) ? "fast-command" : "command", now_ms_ / 1000,
+                        duration / 1000);
+  }
+  finish();
+}
+
+void Engine::FeedMonitors(Session* s, const Command* cmd) {
+  (void)cmd;
+  int64_t us = env_.clock().WallUs();
+  char head[64];
+  std::snprintf(head, sizeof(head), "+%lld.%06lld [%d ", static_cast<long long>(us / 1000000),
+                static_cast<long long>(us % 1000000), s->db);
+  std::string line = head;
+  line += s->info.unix_socket ? "unix:" + s->info.peer : s->info.peer;
+  line += ']';
+  for (std::string_view a : s->argv) {
+    line += ' ';
+    AppendRepr(line, a);
+  }
+  line += "\r\n";
+  for (Session* m : monitors_) {
+    if (m->closing()) continue;
+    m->output.Append(line);
+    MarkReady(m);
+  }
+}
+
+void Engine::AddMonitor(Session* s) {
+  if (s->monitor) return;
+  s->monitor = true;
+  monitors_.push_back(s);
+}
+
+void Engine::MarkReady(Session* s) {
+  if (s->in_ready_list) return;
+  s->in_ready_list = true;
+  ready_.push_back(s);
+}
+
+void Engine::KillSession(Session* s) {
+  s->close_asap = true;
+  s->output.Clear();
+  MarkReady(s);
+}
+
+void Engine::EndBatch() {
+  // The append-only file's group commit happens here (durability issue).
+}
+
+void Engine::TakeReady(std::vector<Session*>& out) {
+  out.clear();
+  out.swap(ready_);
+  for (Session* s : out) s->in_ready_list = false;
+}
+
+void Engine::ConsumeOutput(Session* s, size_t n) {
+  s->output.Consume(n);
+  s->net_output_bytes += n;
+  stats_.total_net_output_bytes += n;
+  if (s->output.empty()) s->output.ShrinkIfEmpty(64 * 1024);
+}
+
+bool Engine::ReadPaused(const Session* s) const { return s->closing(); }
+
+int64_t Engine::TickIntervalUs() const {
+  int64_t hz = settings().hz;
+  if (hz < 1) hz = 1;
+  return 1000000 / hz;
+}
+
+void Engine::Tick() {
+  RefreshNow();
+  const int64_t mono_start = env_.clock().MonotonicUs();
+  stats_.ops_sec.Sample(now_ms_, static_cast<int64_t>(stats_.total_commands_processed));
+  stats_.input_kbps.Sample(now_ms_, static_cast<int64_t>(stats_.total_net_input_bytes));
+  stats_.output_kbps.Sample(now_ms_, static_cast<int64_t>(stats_.total_net_output_bytes));
+
+  // Active expiry: sample keys with a TTL in every database and delete the
+  // expired ones, repeating while more than 10% of a sample had expired, for
+  // at most 25% of a tick.
+  const int64_t budget_us = TickIntervalUs() / 4;
+  bool out_of_time = false;
+  for (int i = 0; i < keyspace_->count() && !out_of_time; ++i) {
+    Database& db = keyspace_->db(i);
+    for (int round = 0;; ++round) {
+      if (db.expires_size() == 0) break;
+      size_t sampled = 0;
+      size_t expired = 0;
+      std::vector<std::string> due;
+      while (sampled < 20) {
+        db.expire_cursor = db.expires().Scan(db.expire_cursor, [&](Entry* e) {
+          ++sampled;
+          if (e->expire_at() <= now_ms_) due.emplace_back(e->key());
+        });
+        if (db.expire_cursor == 0) break;
+      }
+      for (const std::string& key : due) {
+        Database::Slot slot = db.Locate(key);
+        if (!slot) continue;
+        std::string_view verb = settings().lazyfree_lazy_expire ? "UNLINK" : "DEL";
+        std::string_view args[] = {verb, key};
+        Propagate(i, args);
+        db.Delete(slot);
+        ++stats_.expired_keys;
+        ++stats_.dirty;
+        ++expired;
+      }
+      if (round % 16 == 15 && env_.clock().MonotonicUs() - mono_start > budget_us) {
+        ++stats_.expired_time_cap_reached_count;
+        out_of_time = true;
+        break;
+      }
+      if (sampled == 0 || expired * 100 / sampled <= 10) break;
+    }
+    if (settings().activerehashing) db.Upkeep(100);
+  }
+  CloseIdleSessions();
+  last_tick_ms_ = now_ms_;
+}
+
+void Engine::CloseIdleSessions() {
+  int64_t timeout = settings().timeout;
+  if (timeout <= 0) return;
+  for (auto& [id, s] : sessions_) {
+    if (s->monitor || s->closing()) continue;
+    if (now_ms_ - s->last_interaction_ms > timeout * 1000) {
+      env_.logger().Log(LogLevel::kVerbose, "Closing idle client");
+      KillSession(s.get());
+    }
+  }
+}
+
+void Engine::OnSynced(uint64_t token, const Status& status) {
+  (void)token;
+  (void)status;
+}
+
+void Engine::RequestShutdown(bool from_signal) {
+  env_.logger().Log(LogLevel::kWarning, from_signal ? "Received shutdown signal, scheduling shutdown..."
+                                                    : "User requested shutdown...");
+  shutdown_state_ = ShutdownState::kDone;
+  exit_code_ = 0;
+}
+
+void Engine::Propagate(int db, std::span<const std::string_view> args) {
+  (void)db;
+  (void)args;
+  ++propagated_count_;
+}
+
+Status Engine::OnConfigChanged(const std::vector<std::string>& names) {
+  for (const std::string& name : names) {
+    if (name == "port" || name == "bind" || name == "unixsocket") {
+      Status st = host_->ApplyListenerConfig(settings());
+      if (!st.ok()) return st;
+    } else if (name == "loglevel" || name == "logfile") {
+      host_->ApplyLogConfig(settings());
+    } else if (name == "slowlog-max-len") {
+      slowlog_->Trim(settings().slowlog_max_len);
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace cairn

@@ -1,0 +1,46 @@
+// EngineHost: what the engine asks of the world that runs it.
+//
+// Facts about the process (pid, executable, CPU time, RSS) and actions only
+// the world can take (re-binding listeners after CONFIG SET port/bind). The
+// real server answers from the OS; the simulator answers with fixed values, so
+// replies stay a pure function of the seed. Every method has a harmless
+// default so a test can run an engine with no host.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "engine/config/config.h"
+#include "engine/util/status.h"
+
+namespace cairn {
+
+struct ProcessFacts {
+  int64_t pid = 0;
+  std::string executable;
+  std::string os = "Linux";
+  int arch_bits = 64;
+  std::string compiler;
+  std::string multiplexing_api = "epoll";
+  int64_t tcp_port = 0;  // the port actually bound (port 0 picks one)
+};
+
+struct CpuTimes {
+  double user_sec = 0;
+  double sys_sec = 0;
+};
+
+class EngineHost {
+ public:
+  virtual ~EngineHost() = default;
+  virtual ProcessFacts Facts() { return {}; }
+  virtual CpuTimes Cpu() { return {}; }
+  virtual uint64_t RssBytes() { return 0; }
+  // CONFIG SET changed port, bind or unixsocket: re-open listeners. An error
+  // makes CONFIG SET fail and roll back.
+  virtual Status ApplyListenerConfig(const Settings&) { return Status::Ok(); }
+  // The log destination or level changed.
+  virtual void ApplyLogConfig(const Settings&) {}
+};
+
+}  // namespace cairn

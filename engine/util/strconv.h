@@ -1,0 +1,45 @@
+// Number <-> text conversions with Redis's exact rules.
+//
+// Redis's replies and errors depend on which strings count as numbers, so
+// these follow redis-server 7.0: integers are strict (no '+', no blanks, no
+// leading zeros, no "-0"); long doubles go through strtold and are printed
+// with "%.17Lf" and trimmed, as INCRBYFLOAT does on x86-64's 80-bit long
+// double; doubles print with "%.17g". None of them allocates.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace cairn {
+
+// Redis's string2ll: the whole of s is a canonical signed 64-bit integer.
+std::optional<int64_t> ParseInt64(std::string_view s);
+// Redis's string2ull-like check used for unsigned values (e.g. BITFIELD u63).
+std::optional<uint64_t> ParseUint64(std::string_view s);
+
+// Redis's string2ld: strtold over the whole string, refusing leading space,
+// trailing bytes, NaN and overflow. A NUL byte ends the number, as in C.
+std::optional<long double> ParseLongDouble(std::string_view s);
+// Redis's string2d for doubles (strtod; refuses leading space, trailing bytes,
+// NaN, overflow).
+std::optional<double> ParseDouble(std::string_view s);
+
+// Writes v in decimal; returns the length. buf needs 21 bytes.
+size_t FormatInt64(int64_t v, char* buf);
+constexpr size_t kInt64Chars = 21;
+
+// INCRBYFLOAT's human-friendly form: "%.17Lf", trailing zeros (and a bare
+// '.') removed, "-0" printed as "0", infinities as "inf"/"-inf". buf needs
+// kLongDoubleChars bytes; returns the length.
+constexpr size_t kLongDoubleChars = 5 * 1024;
+size_t FormatLongDouble(long double v, char* buf);
+
+// "%.17g", with "inf"/"-inf"/"nan" as Redis prints them. buf needs 32 bytes.
+size_t FormatDouble(double v, char* buf);
+
+// Number of decimal digits of v (1 for 0).
+int DecimalDigits(uint64_t v);
+
+}  // namespace cairn

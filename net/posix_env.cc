@@ -1,0 +1,298 @@
+#include "net/posix_env.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace cairn {
+namespace {
+
+Status ErrnoStatus(const std::string& what, int err) {
+  std::string msg = what + ": " + std::strerror(err);
+  if (err == ENOSPC) return Status::NoSpace(msg);
+  if (err == ENOENT) return Status::NotFound(msg);
+  return Status::Io(msg, err);
+}
+
+class PosixWritableFile final : public WritableFile {
+ public:
+  PosixWritableFile(std::string path, std::shared_ptr<SharedFd> fd, uint64_t size)
+      : path_(std::move(path)), fd_(std::move(fd)), size_(size) {}
+
+  Status Append(std::string_view data, size_t* written) override {
+    *written = 0;
+    while (*written < data.size()) {
+      ssize_t n = ::write(fd_->fd, data.data() + *written, data.size() - *written);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return ErrnoStatus("write " + path_, errno);
+      }
+      *written += static_cast<size_t>(n);
+      size_ += static_cast<uint64_t>(n);
+    }
+    return Status::Ok();
+  }
+  Status Truncate(uint64_t size) override {
+    if (::ftruncate(fd_->fd, static_cast<off_t>(size)) != 0) {
+      return ErrnoStatus("ftruncate " + path_, errno);
+    }
+    size_ = size;
+    return Status::Ok();
+  }
+  uint64_t Size() const override { return size_; }
+  const std::string& path() const override { return path_; }
+  const std::shared_ptr<SharedFd>& shared_fd() const { return fd_; }
+
+ private:
+  std::string path_;
+  std::shared_ptr<SharedFd> fd_;
+  uint64_t size_;
+};
+
+class PosixSequentialFile final : public SequentialFile {
+ public:
+  PosixSequentialFile(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
+  ~PosixSequentialFile() override { ::close(fd_); }
+  Result<size_t> Read(char* buf, size_t n) override {
+    while (true) {
+      ssize_t r = ::read(fd_, buf, n);
+      if (r < 0 && errno == EINTR) continue;
+      if (r < 0) return ErrnoStatus("read " + path_, errno);
+      return static_cast<size_t>(r);
+    }
+  }
+
+ private:
+  std::string path_;
+  int fd_;
+};
+
+}  // namespace
+
+int64_t RealClock::WallUs() {
+  timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
+}
+
+int64_t RealClock::MonotonicUs() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
+}
+
+OsSeededRandom::OsSeededRandom() {
+  if (getrandom(s_, sizeof(s_), 0) != static_cast<ssize_t>(sizeof(s_))) {
+    // getrandom cannot fail for 32 bytes on Linux >= 3.17; mix the clock in
+    // anyway rather than run with a zero state.
+    RealClock c;
+    s_[0] = static_cast<uint64_t>(c.WallUs());
+    s_[1] = static_cast<uint64_t>(c.MonotonicUs());
+    s_[2] = static_cast<uint64_t>(getpid());
+    s_[3] = 0x9e3779b97f4a7c15ULL;
+  }
+}
+
+uint64_t OsSeededRandom::Next64() {
+  auto rotl = [](uint64_t x, int k) { return (x << k) | (x >> (64 - k)); };
+  const uint64_t result = rotl(s_[1] * 5, 7) * 9;
+  const uint64_t t = s_[1] << 17;
+  s_[2] ^= s_[0];
+  s_[3] ^= s_[1];
+  s_[1] ^= s_[2];
+  s_[0] ^= s_[3];
+  s_[2] ^= t;
+  s_[3] = rotl(s_[3], 45);
+  return result;
+}
+
+SharedFd::~SharedFd() {
+  if (fd >= 0) ::close(fd);
+}
+
+PosixFileSystem::PosixFileSystem(Completion on_sync_done)
+    : on_sync_done_(std::move(on_sync_done)), worker_([this] { Worker(); }) {}
+
+PosixFileSystem::~PosixFileSystem() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  worker_.join();
+}
+
+Result<std::unique_ptr<WritableFile>> PosixFileSystem::OpenAppend(const std::string& path,
+                                                                  bool truncate) {
+  int flags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | (truncate ? O_TRUNC : 0);
+  int fd = ::open(path.c_str(), flags, 0644);
+  if (fd < 0) return ErrnoStatus("open " + path, errno);
+  struct stat st;
+  if (::fstat(fd, &st) != 0) {
+    int err = errno;
+    ::close(fd);
+    return ErrnoStatus("stat " + path, err);
+  }
+  return std::unique_ptr<WritableFile>(std::make_unique<PosixWritableFile>(
+      path, std::make_shared<SharedFd>(fd), static_cast<uint64_t>(st.st_size)));
+}
+
+Result<std::unique_ptr<SequentialFile>> PosixFileSystem::OpenRead(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return ErrnoStatus("open " + path, errno);
+  return std::unique_ptr<SequentialFile>(std::make_unique<PosixSequentialFile>(path, fd));
+}
+
+Result<uint64_t> PosixFileSystem::FileSize(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return ErrnoStatus("stat " + path, errno);
+  return static_cast<uint64_t>(st.st_size);
+}
+
+bool PosixFileSystem::Exists(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+Status PosixFileSystem::CreateDir(const std::string& path) {
+  if (::mkdir(path.c_str(), 0755) == 0 || errno == EEXIST) {
+    struct stat st;
+    if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return Status::Ok();
+    return Status::Io("mkdir " + path + ": exists and is not a directory");
+  }
+  return ErrnoStatus("mkdir " + path, errno);
+}
+
+Result<std::vector<std::string>> PosixFileSystem::ListDir(const std::string& path) {
+  DIR* d = ::opendir(path.c_str());
+  if (d == nullptr) return ErrnoStatus("opendir " + path, errno);
+  std::vector<std::string> names;
+  while (dirent* e = ::readdir(d)) {
+    std::string name = e->d_name;
+    if (name != "." && name != "..") names.push_back(std::move(name));
+  }
+  ::closedir(d);
+  return names;
+}
+
+Status PosixFileSystem::Rename(const std::string& from, const std::string& to) {
+  if (::rename(from.c_str(), to.c_str()) != 0) return ErrnoStatus("rename " + from, errno);
+  return Status::Ok();
+}
+
+Status PosixFileSystem::Remove(const std::string& path) {
+  if (::unlink(path.c_str()) != 0) return ErrnoStatus("unlink " + path, errno);
+  return Status::Ok();
+}
+
+Status PosixFileSystem::Truncate(const std::string& path, uint64_t size) {
+  if (::truncate(path.c_str(), static_cast<off_t>(size)) != 0) {
+    return ErrnoStatus("truncate " + path, errno);
+  }
+  return Status::Ok();
+}
+
+void PosixFileSystem::RequestSync(WritableFile& file, uint64_t token) {
+  auto& posix = static_cast<PosixWritableFile&>(file);
+  Enqueue(SyncJob{posix.shared_fd(), {}, token});
+}
+
+void PosixFileSystem::RequestDirSync(const std::string& path, uint64_t token) {
+  Enqueue(SyncJob{nullptr, path, token});
+}
+
+void PosixFileSystem::Enqueue(SyncJob job) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    jobs_.push_back(std::move(job));
+  }
+  cv_.notify_one();
+}
+
+void PosixFileSystem::Worker() {
+  while (true) {
+    SyncJob job;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait(lock, [&] { return stopping_ || !jobs_.empty(); });
+      if (jobs_.empty()) return;  // stopping, queue drained
+      job = std::move(jobs_.front());
+      jobs_.pop_front();
+    }
+    Status st;
+    if (job.fd) {
+      if (::fdatasync(job.fd->fd) != 0) st = ErrnoStatus("fdatasync", errno);
+    } else {
+      int fd = ::open(job.dir_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (fd < 0) {
+        st = ErrnoStatus("open dir " + job.dir_path, errno);
+      } else {
+        if (::fsync(fd) != 0) st = ErrnoStatus("fsync dir " + job.dir_path, errno);
+        ::close(fd);
+      }
+    }
+    job.fd.reset();
+    if (on_sync_done_) on_sync_done_(job.token, st);
+  }
+}
+
+SpdLogger::SpdLogger(const std::string& file, LogLevel level) : level_(level) {
+  Status st = Reopen(file);
+  if (!st.ok()) {
+    logger_ = std::make_shared<spdlog::logger>("cairn",
+                                               std::make_shared<spdlog::sinks::stdout_sink_mt>());
+  }
+}
+
+SpdLogger::~SpdLogger() = default;
+
+Status SpdLogger::Reopen(const std::string& file) {
+  try {
+    spdlog::sink_ptr sink;
+    if (file.empty()) {
+      sink = std::make_shared<spdlog::sinks::stdout_sink_mt>();
+    } else {
+      sink = std::make_shared<spdlog::sinks::basic_file_sink_mt>(file, false);
+    }
+    auto logger = std::make_shared<spdlog::logger>("cairn", sink);
+    logger->set_pattern("%P:M %d %b %Y %H:%M:%S.%e %^%L%$ %v");
+    logger->flush_on(spdlog::level::trace);
+    logger->set_level(spdlog::level::trace);
+    logger_ = std::move(logger);
+    return Status::Ok();
+  } catch (const spdlog::spdlog_ex& e) {
+    return Status::Io(std::string("log: ") + e.what());
+  }
+}
+
+void SpdLogger::Log(LogLevel level, std::string_view message) {
+  if (level < level_) return;
+  spdlog::level::level_enum l = spdlog::level::info;
+  switch (level) {
+    case LogLevel::kDebug: l = spdlog::level::debug; break;
+    case LogLevel::kVerbose: l = spdlog::level::debug; break;
+    case LogLevel::kNotice: l = spdlog::level::info; break;
+    case LogLevel::kWarning: l = spdlog::level::warn; break;
+  }
+  logger_->log(l, "{}", message);
+}
+
+LogLevel ParseLogLevel(std::string_view name) {
+  if (name == "debug") return LogLevel::kDebug;
+  if (name == "verbose") return LogLevel::kVerbose;
+  if (name == "warning") return LogLevel::kWarning;
+  return LogLevel::kNotice;
+}
+
+PosixEnv::PosixEnv(PosixFileSystem::Completion on_sync_done) : fs_(std::move(on_sync_done)) {}
+
+}  // namespace cairn

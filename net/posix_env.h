@@ -1,0 +1,130 @@
+// PosixEnv: the engine's Env in production -- the real clock, a generator
+// seeded from the OS, POSIX files with fdatasync on a background thread, and
+// spdlog.
+//
+// Syncs never block the engine thread: RequestSync queues the file's
+// descriptor to one worker thread, which runs fdatasync (fsync for
+// directories) in request order and hands each result to the completion
+// callback -- in kv-server a post back onto the engine's io_context, so the
+// engine sees OnSynced as an event, exactly as in the simulator.
+//
+// Thread-safety: everything but the sync queue is used from the engine thread
+// only; the queue is guarded by a mutex and the worker touches nothing else.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "engine/env/env.h"
+
+namespace spdlog {
+class logger;
+}
+
+namespace cairn {
+
+class RealClock final : public Clock {
+ public:
+  int64_t WallUs() override;
+  int64_t MonotonicUs() override;
+};
+
+// xoshiro256** seeded from getrandom(2).
+class OsSeededRandom final : public RandomSource {
+ public:
+  OsSeededRandom();
+  uint64_t Next64() override;
+
+ private:
+  uint64_t s_[4];
+};
+
+// A file descriptor shared by the file object and pending syncs, closed
+// when the last of them lets go.
+struct SharedFd {
+  explicit SharedFd(int f) : fd(f) {}
+  ~SharedFd();
+  SharedFd(const SharedFd&) = delete;
+  SharedFd& operator=(const SharedFd&) = delete;
+  int fd;
+};
+
+class PosixFileSystem final : public FileSystem {
+ public:
+  using Completion = std::function<void(uint64_t token, Status status)>;
+
+  explicit PosixFileSystem(Completion on_sync_done);
+  ~PosixFileSystem() override;  // joins the sync thread after draining it
+
+  Result<std::unique_ptr<WritableFile>> OpenAppend(const std::string& path, bool truncate) override;
+  Result<std::unique_ptr<SequentialFile>> OpenRead(const std::string& path) override;
+  Result<uint64_t> FileSize(const std::string& path) override;
+  bool Exists(const std::string& path) override;
+  Status CreateDir(const std::string& path) override;
+  Result<std::vector<std::string>> ListDir(const std::string& path) override;
+  Status Rename(const std::string& from, const std::string& to) override;
+  Status Remove(const std::string& path) override;
+  Status Truncate(const std::string& path, uint64_t size) override;
+  void RequestSync(WritableFile& file, uint64_t token) override;
+  void RequestDirSync(const std::string& path, uint64_t token) override;
+
+  // Replaces the completion callback (before any sync is requested).
+  void set_completion(Completion c) { on_sync_done_ = std::move(c); }
+
+ private:
+  struct SyncJob {
+    std::shared_ptr<SharedFd> fd;  // null: open path as a directory
+    std::string dir_path;
+    uint64_t token;
+  };
+  void Worker();
+  void Enqueue(SyncJob job);
+
+  Completion on_sync_done_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<SyncJob> jobs_;
+  bool stopping_ = false;
+  std::thread worker_;
+};
+
+class SpdLogger final : public Logger {
+ public:
+  // Logs to stdout when file is empty, else appends to file.
+  explicit SpdLogger(const std::string& file = "", LogLevel level = LogLevel::kNotice);
+  ~SpdLogger() override;
+  void Log(LogLevel level, std::string_view message) override;
+  void set_level(LogLevel level) { level_ = level; }
+  Status Reopen(const std::string& file);
+
+ private:
+  std::shared_ptr<spdlog::logger> logger_;
+  LogLevel level_;
+};
+
+class PosixEnv final : public Env {
+ public:
+  explicit PosixEnv(PosixFileSystem::Completion on_sync_done = nullptr);
+  Clock& clock() override { return clock_; }
+  RandomSource& random() override { return random_; }
+  FileSystem& fs() override { return fs_; }
+  Logger& logger() override { return logger_; }
+  PosixFileSystem& posix_fs() { return fs_; }
+  SpdLogger& spd_logger() { return logger_; }
+
+ private:
+  RealClock clock_;
+  OsSeededRandom random_;
+  SpdLogger logger_;
+  PosixFileSystem fs_;
+};
+
+LogLevel ParseLogLevel(std::string_view name);
+
+}  // namespace cairn

@@ -1,0 +1,284 @@
+#include "net/server.h"
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+
+#include "net/posix_env.h"
+
+namespace cairn {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+struct Server::Connection {
+  explicit Connection(tcp::socket s) : socket(std::move(s)) {}
+  tcp::socket socket;
+  Session* session = nullptr;
+  bool read_armed = false;
+  bool write_armed = false;
+  bool closed = false;
+};
+
+struct Server::Listener {
+  explicit Listener(asio::io_context& io) : acceptor(io) {}
+  tcp::acceptor acceptor;
+};
+
+Server::Server(asio::io_context& io, PosixEnv& env)
+    : io_(io), env_(env), tick_timer_(io), signals_(io, SIGTERM, SIGINT) {}
+
+Server::~Server() = default;
+
+Status Server::Listen(const Settings& settings) {
+  if (settings.port == 0) return Status::Ok();
+  for (const std::string& addr_text : settings.bind) {
+    std::string text = addr_text;
+    bool optional = !text.empty() && text[0] == '-';
+    if (optional) text.erase(0, 1);
+    boost::system::error_code ec;
+    auto addr = asio::ip::make_address(text == "*" ? "0.0.0.0" : text, ec);
+    if (ec) return Status::Invalid("server: bad bind address " + addr_text);
+    auto l = std::make_unique<Listener>(io_);
+    tcp::endpoint ep(addr, static_cast<uint16_t>(settings.port));
+    l->acceptor.open(ep.protocol(), ec);
+    if (!ec) l->acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+    if (!ec) l->acceptor.bind(ep, ec);
+    if (!ec) l->acceptor.listen(static_cast<int>(settings.tcp_backlog), ec);
+    if (ec) {
+      if (optional) continue;
+      return Status::Io("Could not create server TCP listening socket " + text + ":" +
+                        std::to_string(settings.port) + ": " + ec.message());
+    }
+    if (bound_port_ == 0) bound_port_ = l->acceptor.local_endpoint().port();
+    l->acceptor.non_blocking(true);
+    listeners_.push_back(std::move(l));
+  }
+  return Status::Ok();
+}
+
+void Server::CloseListeners() {
+  for (auto& l : listeners_) {
+    boost::system::error_code ec;
+    l->acceptor.close(ec);
+  }
+  listeners_.clear();
+}
+
+Status Server::ApplyListenerConfig(const Settings& settings) {
+  std::vector<std::unique_ptr<Listener>> old;
+  old.swap(listeners_);
+  uint16_t old_port = bound_port_;
+  bound_port_ = 0;
+  Status st = Listen(settings);
+  if (!st.ok()) {
+    CloseListeners();
+    listeners_.swap(old);
+    bound_port_ = old_port;
+    return st;
+  }
+  for (auto& l : old) {
+    boost::system::error_code ec;
+    l->acceptor.close(ec);
+  }
+  for (auto& l : listeners_) Accept(*l);
+  return Status::Ok();
+}
+
+void Server::ApplyLogConfig(const Settings& settings) {
+  env_.spd_logger().set_level(ParseLogLevel(settings.loglevel));
+  (void)env_.spd_logger().Reopen(settings.logfile);
+}
+
+void Server::Accept(Listener& l) {
+  l.acceptor.async_accept([this, &l](boost::system::error_code ec, tcp::socket socket) {
+    if (ec == asio::error::operation_aborted) return;
+    if (!ec && !stopping_) {
+      boost::system::error_code opt;
+      socket.non_blocking(true, opt);
+      socket.set_option(tcp::no_delay(true), opt);
+      if (engine_->settings().tcp_keepalive > 0) {
+        socket.set_option(asio::socket_base::keep_alive(true), opt);
+      }
+      SessionInfo info;
+      auto remote = socket.remote_endpoint(opt);
+      auto local = socket.local_endpoint(opt);
+      info.peer = remote.address().to_string() + ":" + std::to_string(remote.port());
+      info.local = local.address().to_string() + ":" + std::to_string(local.port());
+      info.fd = socket.native_handle();
+      auto c = std::make_shared<Connection>(std::move(socket));
+      c->session = engine_->OpenSession(std::move(info));
+      connections_.emplace(c->session, c);
+      to_rearm_.push_back(c);
+    }
+    if (!stopping_) Accept(l);
+  });
+}
+
+void Server::ArmRead(const ConnectionPtr& c) {
+  if (c->read_armed || c->closed) return;
+  c->read_armed = true;
+  c->socket.async_wait(tcp::socket::wait_read, [this, c](boost::system::error_code ec) {
+    c->read_armed = false;
+    if (c->closed) return;
+    if (ec) {
+      Close(c);
+      return;
+    }
+    OnReadable(c);
+  });
+}
+
+void Server::OnReadable(const ConnectionPtr& c) {
+  Session* s = c->session;
+  if (engine_->ReadPaused(s)) return;
+  auto space = engine_->InputSpace(s);
+  boost::system::error_code ec;
+  size_t n = c->socket.read_some(asio::buffer(space.data(), space.size()), ec);
+  if (ec == asio::error::would_block || ec == asio::error::try_again) {
+    to_rearm_.push_back(c);
+    return;
+  }
+  if (ec || n == 0) {
+    Close(c);
+    return;
+  }
+  engine_->OnInput(s, n);
+  to_rearm_.push_back(c);
+}
+
+void Server::Flush(const ConnectionPtr& c) {
+  if (c->closed) return;
+  Session* s = c->session;
+  while (true) {
+    std::string_view out = engine_->Output(s);
+    if (out.empty()) break;
+    boost::system::error_code ec;
+    size_t n = c->socket.write_some(asio::buffer(out.data(), out.size()), ec);
+    if (ec == asio::error::would_block || ec == asio::error::try_again) {
+      ArmWrite(c);
+      return;
+    }
+    if (ec) {
+      Close(c);
+      return;
+    }
+    engine_->ConsumeOutput(s, n);
+  }
+  if (engine_->ShouldClose(s)) Close(c);
+}
+
+void Server::ArmWrite(const ConnectionPtr& c) {
+  if (c->write_armed || c->closed) return;
+  c->write_armed = true;
+  c->socket.async_wait(tcp::socket::wait_write, [this, c](boost::system::error_code ec) {
+    c->write_armed = false;
+    if (c->closed) return;
+    if (ec) {
+      Close(c);
+      return;
+    }
+    Flush(c);
+  });
+}
+
+void Server::Close(const ConnectionPtr& c) {
+  if (c->closed) return;
+  c->closed = true;
+  boost::system::error_code ec;
+  c->socket.shutdown(tcp::socket::shutdown_both, ec);
+  c->socket.close(ec);
+  Session* s = c->session;
+  engine_->CloseSession(s);
+  connections_.erase(s);
+}
+
+void Server::AfterWake() {
+  engine_->EndBatch();
+  engine_->TakeReady(ready_);
+  for (Session* s : ready_) {
+    auto it = connections_.find(s);
+    if (it == connections_.end()) continue;
+    ConnectionPtr c = it->second;
+    if (!c->write_armed) Flush(c);
+  }
+  for (const ConnectionPtr& c : to_rearm_) {
+    if (!c->closed && !engine_->ReadPaused(c->session)) ArmRead(c);
+  }
+  to_rearm_.clear();
+}
+
+void Server::ScheduleTick() {
+  tick_timer_.expires_after(std::chrono::microseconds(engine_->TickIntervalUs()));
+  tick_timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec || stopping_) return;
+    engine_->Tick();
+    ScheduleTick();
+  });
+}
+
+int Server::Run() {
+  for (auto& l : listeners_) Accept(*l);
+  signals_.async_wait([this](boost::system::error_code ec, int) {
+    if (!ec) engine_->RequestShutdown(true);
+  });
+  ScheduleTick();
+  auto guard = asio::make_work_guard(io_);
+  while (true) {
+    io_.run_one();
+    io_.poll();
+    AfterWake();
+    if (engine_->shutdown_state() == ShutdownState::kDone) break;
+  }
+  stopping_ = true;
+  // Last replies (those before SHUTDOWN) get one best-effort write.
+  std::vector<ConnectionPtr> open;
+  for (auto& [s, c] : connections_) open.push_back(c);
+  for (const ConnectionPtr& c : open) {
+    if (!c->closed) Flush(c);
+  }
+  CloseListeners();
+  tick_timer_.cancel();
+  signals_.cancel();
+  for (auto& [s, c] : connections_) {
+    boost::system::error_code ec;
+    c->socket.close(ec);
+  }
+  return engine_->exit_code();
+}
+
+ProcessFacts Server::Facts() {
+  ProcessFacts f;
+  f.pid = ::getpid();
+  char buf[4096];
+  ssize_t n = ::readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+  if (n > 0) f.executable.assign(buf, static_cast<size_t>(n));
+  f.compiler = __VERSION__;
+  f.tcp_port = bound_port_;
+  return f;
+}
+
+CpuTimes Server::Cpu() {
+  rusage ru{};
+  ::getrusage(RUSAGE_SELF, &ru);
+  CpuTimes t;
+  t.user_sec = static_cast<double>(ru.ru_utime.tv_sec) + ru.ru_utime.tv_usec / 1e6;
+  t.sys_sec = static_cast<double>(ru.ru_stime.tv_sec) + ru.ru_stime.tv_usec / 1e6;
+  return t;
+}
+
+uint64_t Server::RssBytes() {
+  std::FILE* f = std::fopen("/proc/self/statm", "r");
+  if (f == nullptr) return 0;
+  unsigned long size = 0;
+  unsigned long resident = 0;
+  int got = std::fscanf(f, "%lu %lu", &size, &resident);
+  std::fclose(f);
+  if (got != 2) return 0;
+  return static_cast<uint64_t>(resident) * static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+}
+
+}  // namespace cairn

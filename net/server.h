@@ -1,0 +1,85 @@
+// Server: kv-server's event loop -- Boost.Asio sockets around one Engine.
+//
+// One thread owns the io_context, the Engine and every client socket, as
+// Redis's main thread does. A wake-up is bounded explicitly: run_one() waits
+// for the first ready event, poll() runs every other one already ready; each
+// readable connection is read once (a non-blocking read straight into the
+// engine's input buffer, which parses and executes every complete request).
+// Then the batch ends (Engine::EndBatch, the group-commit point), every
+// session with releasable output is written with one non-blocking write, and
+// reads are re-armed. A socket that cannot take all its output waits for
+// writability without holding up anyone else.
+//
+// Threads other than this one only post completions (fdatasync results) onto
+// the io_context.
+#pragma once
+
+#include <boost/asio.hpp>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/engine.h"
+#include "engine/host.h"
+
+namespace cairn {
+
+class PosixEnv;
+
+class Server final : public EngineHost {
+ public:
+  Server(boost::asio::io_context& io, PosixEnv& env);
+  ~Server() override;
+
+  // Binds the listeners of settings (port 0: no TCP listener).
+  Status Listen(const Settings& settings);
+  void set_engine(Engine* engine) { engine_ = engine; }
+  // Runs until the engine's shutdown completes; returns the exit code.
+  int Run();
+  // A sync requested through the PosixEnv finished (on this thread).
+  void OnSyncDone(uint64_t token, const Status& status) { engine_->OnSynced(token, status); }
+
+  // The first bound TCP port (after Listen), or 0.
+  uint16_t bound_port() const { return bound_port_; }
+
+  // EngineHost.
+  ProcessFacts Facts() override;
+  CpuTimes Cpu() override;
+  uint64_t RssBytes() override;
+  Status ApplyListenerConfig(const Settings& settings) override;
+  void ApplyLogConfig(const Settings& settings) override;
+
+ private:
+  struct Connection;
+  struct Listener;
+
+  using ConnectionPtr = std::shared_ptr<Connection>;
+
+  void Accept(Listener& l);
+  void ArmRead(const ConnectionPtr& c);
+  void OnReadable(const ConnectionPtr& c);
+  void AfterWake();
+  void Flush(const ConnectionPtr& c);
+  void ArmWrite(const ConnectionPtr& c);
+  void Close(const ConnectionPtr& c);
+  void ScheduleTick();
+  void CloseListeners();
+
+  boost::asio::io_context& io_;
+  PosixEnv& env_;
+  Engine* engine_ = nullptr;
+  std::vector<std::unique_ptr<Listener>> listeners_;
+  // Handlers hold a reference too, so a closed connection lives until its
+  // cancelled handlers have run.
+  std::unordered_map<Session*, ConnectionPtr> connections_;
+  std::vector<ConnectionPtr> to_rearm_;
+  std::vector<Session*> ready_;
+  boost::asio::steady_timer tick_timer_;
+  boost::asio::signal_set signals_;
+  uint16_t bound_port_ = 0;
+  bool stopping_ = false;
+};
+
+}  // namespace cairn
