@@ -440,9 +440,8 @@ void Engine::RequestShutdown(bool from_signal) {
 }
 
 void Engine::Propagate(int db, std::span<const std::string_view> args) {
-  (void)db;
-  (void)args;
   ++propagated_count_;
+  if (effect_observer_ != nullptr) effect_observer_->OnEffect(db, args);
 }
 
 Status Engine::OnConfigChanged(const std::vector<std::string>& names) {

@@ -36,6 +36,7 @@
 
 #include "engine/command/command.h"
 #include "engine/config/config.h"
+#include "engine/effect_sink.h"
 #include "engine/env/env.h"
 #include "engine/host.h"
 #include "engine/keyspace/keyspace.h"
@@ -139,6 +140,8 @@ class Engine {
   // append-only file's input). args[0] is the command name.
   void Propagate(int db, std::span<const std::string_view> args);
   uint64_t propagated_count() const { return propagated_count_; }
+  // Observes every effect (tests); nullptr to stop.
+  void set_effect_observer(EffectSink* sink) { effect_observer_ = sink; }
 
   // Called after CONFIG SET changed these parameters.
   Status OnConfigChanged(const std::vector<std::string>& names);
@@ -162,6 +165,7 @@ class Engine {
   std::map<uint64_t, std::unique_ptr<Session>> sessions_;  // by id: creation order
   std::vector<Session*> ready_;
   std::vector<Session*> monitors_;
+  EffectSink* effect_observer_ = nullptr;
   ByteBuffer discard_;  // replies of CLIENT REPLY OFF/SKIP land here
   uint64_t next_session_id_ = 1;
   uint64_t propagated_count_ = 0;

@@ -21,6 +21,7 @@ EngineHarness::EngineHarness(std::vector<std::string> config_args, uint64_t seed
   Status st = config.ApplyArgs(args);
   if (!st.ok()) throw std::runtime_error("harness config: " + st.message());
   engine_ = std::make_unique<Engine>(env_, std::move(config));
+  engine_->set_effect_observer(&sink_);
   st = engine_->Start();
   if (!st.ok()) throw std::runtime_error("harness start: " + st.message());
   session_ = NewSession("127.0.0.1:50000");
@@ -54,6 +55,19 @@ std::string EngineHarness::TakeOutput(Session* s) {
   engine_->TakeReady(ready);
   std::string out(engine_->Output(s));
   engine_->ConsumeOutput(s, out.size());
+  return out;
+}
+
+std::vector<std::string> EngineHarness::Effects() const {
+  std::vector<std::string> out;
+  for (const auto& [db, args] : sink_.effects) {
+    std::string line = std::to_string(db) + ":";
+    for (size_t i = 0; i < args.size(); ++i) {
+      if (i > 0) line += ' ';
+      line += args[i];
+    }
+    out.push_back(std::move(line));
+  }
   return out;
 }
 

@@ -22,6 +22,16 @@ namespace cairn::testing {
 // Encodes args as a RESP multibulk request.
 std::string EncodeCommand(const std::vector<std::string_view>& args);
 
+// Records effects as (db, args) for assertions.
+class RecordingSink final : public EffectSink {
+ public:
+  void OnEffect(int db, std::span<const std::string_view> args) override {
+    std::vector<std::string> copy(args.begin(), args.end());
+    effects.emplace_back(db, std::move(copy));
+  }
+  std::vector<std::pair<int, std::vector<std::string>>> effects;
+};
+
 class EngineHarness {
  public:
   // Extra "--name value" configuration applied before the engine starts.
@@ -44,9 +54,14 @@ class EngineHarness {
   // Delivers every pending sync as successful.
   void DeliverSyncs();
   void AdvanceMs(int64_t ms) { env_.manual_clock().AdvanceMs(ms); }
+  // Effects propagated since construction or the last ClearEffects, as
+  // "db:ARG ARG ..." strings (arguments joined with single spaces).
+  std::vector<std::string> Effects() const;
+  void ClearEffects() { sink_.effects.clear(); }
 
  private:
   FakeEnv env_;
+  RecordingSink sink_;
   std::unique_ptr<Engine> engine_;
   Session* session_ = nullptr;
   int next_port_ = 50001;

@@ -10,6 +10,7 @@ TEST(Harness, SetGetRoundTrip) {
   EXPECT_EQ(h.Run({"SET", "k", "v"}), "+OK\r\n");
   EXPECT_EQ(h.Run({"GET", "k"}), "$1\r\nv\r\n");
   EXPECT_EQ(h.Run({"GET", "missing"}), "$-1\r\n");
+  EXPECT_EQ(h.Effects(), std::vector<std::string>{"0:SET k v"});
 }
 
 TEST(Harness, ProtocolErrorClosesAfterEarlierReplies) {
