@@ -1,47 +1,110 @@
 #include "engine/command/string_value.h"
 
+#include <cstring>
+
 #include "engine/util/strconv.h"
 
 namespace cairn {
+namespace {
 
-Entry* NewStringEntry(std::string_view key, std::string_view value, bool with_expire) {
-  if (value.size() <= 20) {
-    if (auto v = ParseInt64(value)) {
-      return Entry::NewInt(key, *v, *v >= 0 && *v < kSharedIntegers, with_expire);
-    }
-  }
-  Encoding enc = value.size() <= kEmbstrMaxLen ? Encoding::kEmbstr : Encoding::kRaw;
-  return Entry::NewInline(key, value, enc, with_expire);
-}
-
-Entry* NewIntEntry(std::string_view key, int64_t value, bool with_expire) {
-  return Entry::NewInt(key, value, value >= 0 && value < kSharedIntegers, with_expire);
-}
-
-Entry* StoreEntry(Database& db, Database::Slot& slot, Entry* e, bool keep_ttl) {
-  Entry* old = slot.entry();
-  if (old == nullptr) {
-    db.Add(e, slot);
-    slot = Database::Slot{};  // the insert may have moved buckets
-    return e;
-  }
-  if (keep_ttl && old->has_expire_block() && old->expire_at() > 0) {
-    if (!e->has_expire_block()) {
-      Entry* with = Entry::CloneWithExpire(e, true);
-      Entry::Free(e);
-      e = with;
-    }
-    e->set_expire_at(old->expire_at());
-  }
-  e->set_lru(old->lru());
-  db.Replace(slot, e);
+// Sets the deadline and clock of a fresh entry.
+Entry* Finish(Entry* e, int64_t expire_at, uint32_t lru) {
+  if (expire_at > 0) e->set_expire_at(expire_at);
+  e->set_lru(lru);
   return e;
 }
 
-Entry* StoreString(Database& db, Database::Slot& slot, std::string_view key,
-                   std::string_view value, bool keep_ttl) {
-  bool with_expire = keep_ttl && slot.entry() != nullptr && slot.entry()->expire_at() > 0;
-  return StoreEntry(db, slot, NewStringEntry(key, value, with_expire), keep_ttl);
+// Replaces the slot's entry by a heap copy of its value (same TTL, same LRU).
+Entry* MoveToHeap(Database& db, Database::Slot& slot, size_t extra_cap) {
+  Entry* old = slot.entry();
+  char buf[kInt64Chars];
+  std::string_view bytes = old->StringValue(buf);
+  int64_t expire_at = old->expire_at();
+  HeapString* h = HeapString::New(bytes, bytes.size() + extra_cap);
+  Entry* e = Entry::NewHeap(old->key(), h, expire_at > 0);
+  Finish(e, expire_at, old->lru());
+  db.Replace(slot, e);  // the slot's link now points at e
+  return e;
+}
+
+}  // namespace
+
+bool SharedIntegersAllowed(const Settings& settings) {
+  if (settings.maxmemory == 0) return true;
+  // LRU and LFU policies keep a clock per object, so objects cannot be shared.
+  std::string_view policy = settings.maxmemory_policy;
+  return policy.find("lru") == std::string_view::npos &&
+         policy.find("lfu") == std::string_view::npos;
+}
+
+Entry* NewEncodedString(std::string_view key, std::string_view value, bool share_ints,
+                        int64_t expire_at, uint32_t lru) {
+  if (value.size() <= kMaxIntEncodedLen) {
+    if (auto v = ParseInt64(value)) return NewIntString(key, *v, share_ints, expire_at, lru);
+  }
+  return NewPlainString(key, value, expire_at, lru);
+}
+
+Entry* NewIntString(std::string_view key, int64_t value, bool share_ints, int64_t expire_at,
+                    uint32_t lru) {
+  Entry* e = Entry::NewInt(key, value, IsSharedInteger(value, share_ints), expire_at > 0);
+  return Finish(e, expire_at, lru);
+}
+
+Entry* NewPlainString(std::string_view key, std::string_view value, int64_t expire_at,
+                      uint32_t lru) {
+  Encoding enc = value.size() <= kEmbstrMaxLen ? Encoding::kEmbstr : Encoding::kRaw;
+  return Finish(Entry::NewInline(key, value, enc, expire_at > 0), expire_at, lru);
+}
+
+Entry* NewZeroedRawString(std::string_view key, size_t len, int64_t expire_at, uint32_t lru) {
+  HeapString* h = HeapString::New({}, len);
+  if (len > 0) std::memset(h->data(), 0, len);
+  h->len = len;
+  return Finish(Entry::NewHeap(key, h, expire_at > 0), expire_at, lru);
+}
+
+void PutEntry(Database& db, Database::Slot& slot, Entry* e) {
+  if (slot.entry() == nullptr) {
+    db.Add(e, slot);
+  } else {
+    db.Replace(slot, e);
+  }
+  slot = Database::Slot{};
+}
+
+Entry* UnshareString(Database& db, Database::Slot& slot) {
+  Entry* e = slot.entry();
+  if (e->storage() == Storage::kHeap) return e;
+  return MoveToHeap(db, slot, 0);
+}
+
+char* GrowZeroed(Database& db, Entry* e, size_t len) {
+  HeapString* h = e->heap();
+  size_t old_len = h->len;
+  if (len <= old_len) return h->data();
+  size_t old_cap = h->cap;
+  h = HeapString::Grow(h, len);
+  e->set_heap(h);
+  std::memset(h->data() + old_len, 0, len - old_len);
+  h->len = len;
+  db.AdjustBytes(static_cast<ptrdiff_t>(h->cap) - static_cast<ptrdiff_t>(old_cap));
+  return h->data();
+}
+
+void AppendBytes(Database& db, Entry* e, std::string_view tail) {
+  HeapString* h = e->heap();
+  size_t old_cap = h->cap;
+  size_t len = h->len + tail.size();
+  h = HeapString::Grow(h, len);
+  e->set_heap(h);
+  if (!tail.empty()) std::memcpy(h->data() + h->len, tail.data(), tail.size());
+  h->len = len;
+  db.AdjustBytes(static_cast<ptrdiff_t>(h->cap) - static_cast<ptrdiff_t>(old_cap));
+}
+
+void SetIntInPlace(Entry* e, int64_t value, bool share_ints) {
+  e->SetInt(value, IsSharedInteger(value, share_ints));
 }
 
 }  // namespace cairn

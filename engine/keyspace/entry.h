@@ -84,6 +84,12 @@ class Entry {
   // The value as text; ints are printed into buf (kInt64Chars bytes).
   std::string_view StringValue(char* buf) const;
   size_t StringLength() const;
+  // Replaces the value of an int entry (storage kInt) in place, so counters
+  // change without reallocating the entry.
+  void SetInt(int64_t v, bool shared) {
+    value_ = static_cast<uint64_t>(v);
+    meta_ = shared ? (meta_ | kSharedBit) : (meta_ & ~kSharedBit);
+  }
   HeapString* heap() const { return reinterpret_cast<HeapString*>(value_); }
   void set_heap(HeapString* h) { value_ = reinterpret_cast<uint64_t>(h); }
 
@@ -111,9 +117,11 @@ class Entry {
   static constexpr uint32_t kExpireBit = 1u << 30;
   static constexpr uint32_t kSharedBit = 1u << 31;
 
-  static Entry* Allocate(std::string_view key, size_t inline_len, bool with_expire,
-                         ObjType type, Encoding enc, Storage storage);
-  size_t header_size() const { return sizeof(Entry) + (has_expire_block() ? sizeof(ExpiryBlock) : 0); }
+  static Entry* Allocate(std::string_view key, size_t inline_len, bool with_expire, ObjType type,
+                         Encoding enc, Storage storage);
+  size_t header_size() const {
+    return sizeof(Entry) + (has_expire_block() ? sizeof(ExpiryBlock) : 0);
+  }
   ExpiryBlock* expiry() const {
     return reinterpret_cast<ExpiryBlock*>(const_cast<Entry*>(this) + 1);
   }
