@@ -58,6 +58,10 @@ class EngineHarness {
   // "db:ARG ARG ..." strings (arguments joined with single spaces).
   std::vector<std::string> Effects() const;
   void ClearEffects() { sink_.effects.clear(); }
+  // The same effects with their arguments kept apart (binary-safe).
+  const std::vector<std::pair<int, std::vector<std::string>>>& raw_effects() const {
+    return sink_.effects;
+  }
 
  private:
   FakeEnv env_;
