@@ -3,11 +3,11 @@
 // invariant, and replaying recorded effects on a second engine.
 #pragma once
 
-#include <gtest/gtest.h>
-
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "engine/keyspace/database.h"
 #include "tests/support/engine_harness.h"
@@ -16,6 +16,12 @@ namespace cairn::testing {
 
 // The fake clock's start (ms), which absolute deadlines in effects use.
 inline constexpr int64_t kStartMs = 1'700'000'000'000;
+
+// The engine's parameters, writable: tests set them directly so they do not
+// depend on which names the configuration table knows yet.
+inline Settings& MutableSettings(EngineHarness& h) {
+  return const_cast<Settings&>(h.engine().settings());
+}
 
 inline Entry* FindKey(EngineHarness& h, std::string_view key, int db = 0) {
   return h.engine().keyspace().db(db).Find(key);
