@@ -15,12 +15,12 @@ Entry* Finish(Entry* e, int64_t expire_at, uint32_t lru) {
 }
 
 // Replaces the slot's entry by a heap copy of its value (same TTL, same LRU).
-Entry* MoveToHeap(Database& db, Database::Slot& slot, size_t extra_cap) {
+Entry* MoveToHeap(Database& db, Database::Slot& slot) {
   Entry* old = slot.entry();
   char buf[kInt64Chars];
   std::string_view bytes = old->StringValue(buf);
   int64_t expire_at = old->expire_at();
-  HeapString* h = HeapString::New(bytes, bytes.size() + extra_cap);
+  HeapString* h = HeapString::New(bytes, bytes.size());
   Entry* e = Entry::NewHeap(old->key(), h, expire_at > 0);
   Finish(e, expire_at, old->lru());
   db.Replace(slot, e);  // the slot's link now points at e
@@ -76,7 +76,7 @@ void PutEntry(Database& db, Database::Slot& slot, Entry* e) {
 Entry* UnshareString(Database& db, Database::Slot& slot) {
   Entry* e = slot.entry();
   if (e->storage() == Storage::kHeap) return e;
-  return MoveToHeap(db, slot, 0);
+  return MoveToHeap(db, slot);
 }
 
 char* GrowZeroed(Database& db, Entry* e, size_t len) {

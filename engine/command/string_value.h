@@ -62,10 +62,6 @@ Entry* NewZeroedRawString(std::string_view key, size_t len, int64_t expire_at, u
 // as a new key when the slot is empty. The slot is not valid afterwards.
 void PutEntry(Database& db, Database::Slot& slot, Entry* e);
 
-// The value of a string entry as bytes; ints are printed into buf, which
-// needs kInt64Chars bytes.
-inline std::string_view StringBytes(const Entry* e, char* buf) { return e->StringValue(buf); }
-
 // Makes the slot's string a raw heap string its owner may edit in place
 // (Redis's "unshare"): an int, embstr or inline raw value is copied into a
 // heap string of exactly its length, keeping TTL and LRU. The slot keeps
