@@ -6,6 +6,8 @@
 #include "engine/command/context.h"
 #include "engine/command/latency_monitor.h"
 #include "engine/command/slowlog.h"
+#include "engine/database_cron.h"
+#include "engine/keyspace/access_clock.h"
 #include "engine/util/strconv.h"
 
 namespace cairn {
@@ -70,6 +72,7 @@ Engine::Engine(Env& env, Config config, EngineHost* host)
       latency_(std::make_unique<LatencyMonitor>()) {
   keyspace_ = std::make_unique<Keyspace>(static_cast<int>(settings().databases),
                                          DrawHashKey(env_.random()));
+  db_cron_ = std::make_unique<DatabaseCron>(*this);
   run_id_ = DrawRunId(env_.random());
 }
 
@@ -96,6 +99,10 @@ Status Engine::Start() {
 
 int64_t Engine::RefreshNow() {
   now_ms_ = env_.clock().WallUs() / 1000;
+  // New objects get the access clock of now (LRU, or LFU under an LFU
+  // policy), whoever stores them.
+  keyspace_->set_fresh_access(IsLfuPolicy(settings().maxmemory_policy) ? LfuFresh(now_ms_)
+                                                                       : LruClockAt(now_ms_));
   return now_ms_;
 }
 
@@ -341,6 +348,8 @@ void Engine::KillSession(Session* s) {
 }
 
 void Engine::EndBatch() {
+  // Redis runs its fast expiry cycle before it writes the append-only file.
+  db_cron_->FastExpire();
   // The append-only file's group commit happens here (durability issue).
 }
 
@@ -367,50 +376,12 @@ int64_t Engine::TickIntervalUs() const {
 
 void Engine::Tick() {
   RefreshNow();
-  const int64_t mono_start = env_.clock().MonotonicUs();
   stats_.ops_sec.Sample(now_ms_, static_cast<int64_t>(stats_.total_commands_processed));
   stats_.input_kbps.Sample(now_ms_, static_cast<int64_t>(stats_.total_net_input_bytes));
   stats_.output_kbps.Sample(now_ms_, static_cast<int64_t>(stats_.total_net_output_bytes));
 
-  // Active expiry: sample keys with a TTL in every database and delete the
-  // expired ones, repeating while more than 10% of a sample had expired, for
-  // at most 25% of a tick.
-  const int64_t budget_us = TickIntervalUs() / 4;
-  bool out_of_time = false;
-  for (int i = 0; i < keyspace_->count() && !out_of_time; ++i) {
-    Database& db = keyspace_->db(i);
-    for (int round = 0;; ++round) {
-      if (db.expires_size() == 0) break;
-      size_t sampled = 0;
-      size_t expired = 0;
-      std::vector<std::string> due;
-      while (sampled < 20) {
-        db.expire_cursor = db.expires().Scan(db.expire_cursor, [&](Entry* e) {
-          ++sampled;
-          if (e->expire_at() <= now_ms_) due.emplace_back(e->key());
-        });
-        if (db.expire_cursor == 0) break;
-      }
-      for (const std::string& key : due) {
-        Database::Slot slot = db.Locate(key);
-        if (!slot) continue;
-        std::string_view verb = settings().lazyfree_lazy_expire ? "UNLINK" : "DEL";
-        std::string_view args[] = {verb, key};
-        Propagate(i, args);
-        db.Delete(slot);
-        ++stats_.expired_keys;
-        ++stats_.dirty;
-        ++expired;
-      }
-      if (round % 16 == 15 && env_.clock().MonotonicUs() - mono_start > budget_us) {
-        ++stats_.expired_time_cap_reached_count;
-        out_of_time = true;
-        break;
-      }
-      if (sampled == 0 || expired * 100 / sampled <= 10) break;
-    }
-    if (settings().activerehashing) db.Upkeep(100);
-  }
+  // Active expiry and the tables' resizing (database_cron.h).
+  db_cron_->Tick();
   CloseIdleSessions();
   last_tick_ms_ = now_ms_;
 }

@@ -48,6 +48,7 @@ namespace cairn {
 
 class SlowLog;
 class LatencyMonitor;
+class DatabaseCron;
 
 enum class ShutdownState : uint8_t {
   kRunning,
@@ -161,6 +162,7 @@ class Engine {
   std::unique_ptr<CommandTable> table_;
   std::unique_ptr<SlowLog> slowlog_;
   std::unique_ptr<LatencyMonitor> latency_;
+  std::unique_ptr<DatabaseCron> db_cron_;  // active expiry, table upkeep
   ServerStats stats_;
   std::map<uint64_t, std::unique_ptr<Session>> sessions_;  // by id: creation order
   std::vector<Session*> ready_;
