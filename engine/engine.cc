@@ -333,7 +333,12 @@ void Engine::FeedMonitors(Session* s, std::span<const std::string_view> argv) {
   }
   line += "\r\n";
   for (Session* m : monitors_) {
-    if (m->closing()) continue;
+    // A monitor under CLIENT REPLY OFF, or whose current command's reply is
+    // being skipped, misses the lines meanwhile, as in Redis.
+    if (m->closing() || m->reply_mode == ReplyMode::kOff ||
+        m->reply_mode == ReplyMode::kSkipThis) {
+      continue;
+    }
     m->output.Append(line);
     MarkReady(m);
   }

@@ -20,9 +20,9 @@ struct ProcessFacts {
   std::string executable;
   std::string os = "Linux";  // "sysname release machine", as uname says
   int arch_bits = 64;
-  std::string compiler;      // "12.2.0" (INFO gcc_version)
+  std::string compiler;  // "12.2.0" (INFO gcc_version)
   std::string multiplexing_api = "epoll";
-  int64_t tcp_port = 0;  // the port actually bound (port 0 picks one)
+  int64_t tcp_port = 0;              // the port actually bound (port 0 picks one)
   uint64_t total_system_memory = 0;  // physical memory of the machine, bytes
 };
 

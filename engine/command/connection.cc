@@ -173,10 +173,13 @@ void Reset(CommandContext& ctx) {
   s.name.clear();
   s.no_evict = false;
   s.authenticated = ctx.settings().requirepass.empty();
-  // RESET's own reply is sent even under CLIENT REPLY OFF/SKIP: the reply
-  // mode is reset before the reply is written.
-  s.reply_mode = ReplyMode::kOn;
-  ctx.reply().set_buffer(s.output);
+  // Replies come back on, and RESET's own reply is sent even under CLIENT
+  // REPLY OFF -- unless RESET is the one command CLIENT REPLY SKIP drops
+  // (Engine::Execute turns replies back on after it).
+  if (s.reply_mode != ReplyMode::kSkipThis) {
+    s.reply_mode = ReplyMode::kOn;
+    ctx.reply().set_buffer(s.output);
+  }
   ctx.reply().set_resp(2);
   ctx.reply().Simple("RESET");
 }
