@@ -175,9 +175,10 @@ void Engine::ProcessInput(Session* s) {
   s->executing = true;
   ParserLimits limits;
   limits.max_bulk_len = settings().proto_max_bulk_len;
-  // Nothing runs once a shutdown is under way: Redis exits before it reads
-  // the rest of a pipeline.
-  while (!s->closing() && !s->input.empty() && shutdown_state_ == ShutdownState::kRunning) {
+  // Nothing runs once the shutdown is decided: Redis exits before it reads
+  // the rest of a pipeline. (While it is still kRequested, SHUTDOWN ABORT
+  // must be able to run.)
+  while (!s->closing() && !s->input.empty() && shutdown_state_ != ShutdownState::kDone) {
     limits.auth_required = AuthRequired(s);
     size_t consumed = 0;
     auto outcome = s->parser.Parse(std::span<char>(s->input.data(), s->input.size()), limits,

@@ -115,7 +115,6 @@ void ClientKill(CommandContext& ctx) {
   std::string_view laddr;
   bool have_addr = false;
   bool have_laddr = false;
-  bool have_user = false;
   std::optional<ClientType> type;
   uint64_t id = 0;
   bool skip_me = true;
@@ -151,7 +150,8 @@ void ClientKill(CommandContext& ctx) {
         laddr = value;
         have_laddr = true;
       } else if (AsciiEqualsIgnoreCase(opt, "user")) {
-        // "default" is the only user, and every session is logged in as it.
+        // "default" is the only user and every session is logged in as it:
+        // the filter matches every session.
         if (value != "default") {
           std::string text = "ERR No such user '";
           text += value.substr(0, value.find('\0'));
@@ -159,7 +159,6 @@ void ClientKill(CommandContext& ctx) {
           ctx.reply().Error(text);
           return;
         }
-        have_user = true;
       } else if (AsciiEqualsIgnoreCase(opt, "skipme")) {
         if (AsciiEqualsIgnoreCase(value, "yes")) {
           skip_me = true;
@@ -175,7 +174,6 @@ void ClientKill(CommandContext& ctx) {
       }
     }
   }
-  (void)have_user;
   std::vector<Session*> victims;
   for (const auto& [sid, s] : engine.sessions()) {
     if (have_addr && s->info.peer != addr) continue;
