@@ -57,6 +57,11 @@ struct ServerStats final : public ErrorSink {
   uint64_t dirty = 0;  // changes since the last save
   uint64_t client_qbuf_limit_disconnections = 0;
   uint64_t client_outbuf_limit_disconnections = 0;
+  // Input events (Engine::OnInput) and output writes (ConsumeOutput).
+  uint64_t total_reads_processed = 0;
+  uint64_t total_writes_processed = 0;
+  // used_memory_peak: raised whenever INFO measures memory.
+  uint64_t peak_memory = 0;
   std::map<std::string, uint64_t, std::less<>> errors;  // errorstats by code
 
   RateSampler ops_sec;

@@ -94,12 +94,20 @@ class CommandContext {
   bool failed() const { return failed_; }
   void set_failed() { failed_ = true; }
 
+  // Argument i is a secret (AUTH's password): MONITOR and the slow log show
+  // "(redacted)" in its place. Arguments past 63 are never secret.
+  void Redact(size_t i) {
+    if (i < 64) redacted_ |= uint64_t{1} << i;
+  }
+  uint64_t redacted() const { return redacted_; }
+
  private:
   Engine& engine_;
   Session& session_;
   const Command& command_;
   ReplyWriter& reply_;
   bool failed_ = false;
+  uint64_t redacted_ = 0;
 };
 
 }  // namespace cairn
