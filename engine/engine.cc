@@ -476,4 +476,15 @@ Status Engine::OnConfigChanged(const std::vector<std::string>& names) {
   return Status::Ok();
 }
 
+void Engine::ResetStats() {
+  uint64_t dirty = stats_.dirty;
+  stats_.ResetCounters();
+  stats_.dirty = dirty;
+  // The rate samplers restart from now, over counters that restart at zero.
+  stats_.ops_sec.last_time_ms = now_ms_;
+  stats_.input_kbps.last_time_ms = now_ms_;
+  stats_.output_kbps.last_time_ms = now_ms_;
+  table_->ResetStats();
+}
+
 }  // namespace cairn

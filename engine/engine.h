@@ -163,6 +163,10 @@ class Engine {
 
   // Called after CONFIG SET changed these parameters.
   Status OnConfigChanged(const std::vector<std::string>& names);
+  // CONFIG RESETSTAT: zeroes the statistics INFO reports (server counters,
+  // command and error statistics); the count of changes since the last save
+  // is not a statistic and stays.
+  void ResetStats();
 
  private:
   void ProcessInput(Session* s);
