@@ -4,8 +4,6 @@
 // NeedHint, linear time for byte-by-byte input and zero-copy arguments.
 #include "engine/resp/request_parser.h"
 
-#include <gtest/gtest.h>
-
 #include <algorithm>
 #include <cctype>
 #include <chrono>
@@ -15,6 +13,8 @@
 #include <set>
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "tests/unit/request_parser_cases.h"
 
@@ -29,15 +29,33 @@ std::string QuoteArg(std::string_view a) {
   std::string out = "\"";
   for (unsigned char c : a) {
     switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '"': out += "\\\""; break;
-      case '\r': out += "\\r"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\v': out += "\\v"; break;
-      case '\f': out += "\\f"; break;
-      case '\a': out += "\\a"; break;
-      case '\b': out += "\\b"; break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\v':
+        out += "\\v";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\a':
+        out += "\\a";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
       default:
         if (c >= 0x20 && c < 0x7f) {
           out.push_back(static_cast<char>(c));
@@ -178,7 +196,8 @@ TEST_P(ParserCaseTest, AnySplitGivesTheSameEvents) {
 
 std::string CaseName(const ::testing::TestParamInfo<ParserCase>& info) {
   std::string name;
-  for (char ch : info.param.name) name.push_back(std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_');
+  for (char ch : info.param.name)
+    name.push_back(std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_');
   return name;
 }
 

@@ -4,12 +4,12 @@
 // from a real redis-server 7.0.15 (SET k a; INCRBYFLOAT k b; ZADD/ZSCORE).
 #include "engine/util/strconv.h"
 
-#include <gtest/gtest.h>
-
 #include <cmath>
 #include <cstdint>
 #include <limits>
 #include <string>
+
+#include <gtest/gtest.h>
 
 namespace cairn {
 namespace {
@@ -26,18 +26,44 @@ TEST(ParseInt64, AcceptsCanonicalIntegers) {
 }
 
 TEST(ParseInt64, RefusesWhatString2llRefuses) {
-  for (std::string_view s :
-       {""sv, "-"sv, "+1"sv, " 1"sv, "1 "sv, "01"sv, "00"sv, "-0"sv, "-01"sv, "1.0"sv, "1e3"sv,
-        "0x10"sv, "9223372036854775808"sv, "-9223372036854775809"sv, "18446744073709551616"sv,
-        "99999999999999999999"sv, "123456789012345678901"sv, "1\0"sv, "\0"sv, "1-"sv, "--1"sv,
-        "abc"sv}) {
+  for (std::string_view s : {""sv,
+                             "-"sv,
+                             "+1"sv,
+                             " 1"sv,
+                             "1 "sv,
+                             "01"sv,
+                             "00"sv,
+                             "-0"sv,
+                             "-01"sv,
+                             "1.0"sv,
+                             "1e3"sv,
+                             "0x10"sv,
+                             "9223372036854775808"sv,
+                             "-9223372036854775809"sv,
+                             "18446744073709551616"sv,
+                             "99999999999999999999"sv,
+                             "123456789012345678901"sv,
+                             "1\0"sv,
+                             "\0"sv,
+                             "1-"sv,
+                             "--1"sv,
+                             "abc"sv}) {
     EXPECT_FALSE(ParseInt64(s).has_value()) << "'" << s << "'";
   }
 }
 
 TEST(ParseInt64, RoundTripsWithFormatInt64) {
-  const int64_t values[] = {0,          1,          -1,        9,         10,        -10,
-                            INT64_MAX,  INT64_MIN,  INT64_MAX - 1, INT64_MIN + 1, 1000000007,
+  const int64_t values[] = {0,
+                            1,
+                            -1,
+                            9,
+                            10,
+                            -10,
+                            INT64_MAX,
+                            INT64_MIN,
+                            INT64_MAX - 1,
+                            INT64_MIN + 1,
+                            1000000007,
                             -999999999999};
   for (int64_t v : values) {
     char buf[kInt64Chars];
@@ -107,11 +133,11 @@ TEST(LongDouble, IncrByFloatMatchesRedis) {
       {"0.0000001", "0", "0.0000001"},
       {"1e-5", "0", "0.00001"},
       {"1", "1e-20", "1"},
-      {"0", "-1e-20", "0"},  // "-0.00000000000000000" trims to "-0", printed "0"
+      {"0", "-1e-20", "0"},                   // "-0.00000000000000000" trims to "-0", printed "0"
       {"3", "1e-17", "3.00000000000000001"},  // 80-bit precision shows
       {"3.00000000000000001", "0.00000000000000001", "3.00000000000000002"},
-      {"1", "1e-4950", "1"},      // a denormal is a valid operand
-      {"0", "0x1p-16445", "0"},   // the smallest denormal, hex float syntax
+      {"1", "1e-4950", "1"},     // a denormal is a valid operand
+      {"0", "0x1p-16445", "0"},  // the smallest denormal, hex float syntax
       {"0x10", "1", "17"},
       {"+5", "1", "6"},
       {".5", "1", "1.5"},
@@ -155,10 +181,12 @@ TEST(LongDouble, LargestFiniteValuePrintsInFull) {
 
 TEST(LongDouble, FormatSpecialValues) {
   char buf[kLongDoubleChars];
-  EXPECT_EQ(std::string_view(buf, FormatLongDouble(std::numeric_limits<long double>::infinity(), buf)),
-            "inf");
-  EXPECT_EQ(std::string_view(buf, FormatLongDouble(-std::numeric_limits<long double>::infinity(), buf)),
-            "-inf");
+  EXPECT_EQ(
+      std::string_view(buf, FormatLongDouble(std::numeric_limits<long double>::infinity(), buf)),
+      "inf");
+  EXPECT_EQ(
+      std::string_view(buf, FormatLongDouble(-std::numeric_limits<long double>::infinity(), buf)),
+      "-inf");
   EXPECT_EQ(std::string_view(buf, FormatLongDouble(-0.0L, buf)), "0");
   EXPECT_EQ(std::string_view(buf, FormatLongDouble(-2.5L, buf)), "-2.5");
   EXPECT_EQ(std::string_view(buf, FormatLongDouble(100.0L, buf)), "100");
@@ -170,14 +198,17 @@ TEST(ParseDouble, MatchesZaddScores) {
     std::string_view in, printed;
   };
   const Case ok[] = {
-      {"inf", "inf"},          {"-inf", "-inf"},
+      {"inf", "inf"},
+      {"-inf", "-inf"},
       {"4.9e-324", "4.9406564584124654e-324"},
       {"2e-308", "1.9999999999999998e-308"},
-      {"0x10", "16"},          {"1.5", "1.5"},
+      {"0x10", "16"},
+      {"1.5", "1.5"},
       {"0.1", "0.10000000000000001"},
       {"1e16", "10000000000000000"},
       {"123456789012345678", "1.2345678901234568e+17"},
-      {"+1", "1"},             {".5", "0.5"},
+      {"+1", "1"},
+      {".5", "0.5"},
       {"-0", "-0"},  // ZSCORE shows 0: the sorted set's doing, not the parser's
   };
   for (const Case& c : ok) {
