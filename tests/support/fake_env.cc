@@ -57,8 +57,7 @@ std::string Base(const std::string& path) {
 
 }  // namespace
 
-Result<std::unique_ptr<WritableFile>> MemoryFs::OpenAppend(const std::string& path,
-                                                           bool truncate) {
+Result<std::unique_ptr<WritableFile>> MemoryFs::OpenAppend(const std::string& path, bool truncate) {
   auto& f = files_[path];
   if (truncate) f.clear();
   return std::unique_ptr<WritableFile>(std::make_unique<MemoryWritableFile>(files_, path));

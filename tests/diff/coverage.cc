@@ -1,0 +1,95 @@
+#include "tests/diff/coverage.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "tests/support/quote.h"
+
+namespace cairn::diff {
+
+Result<Coverage> Coverage::Load(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::Io("coverage: cannot read " + path);
+  Coverage c;
+  std::string line;
+  int line_no = 0;
+  while (std::getline(in, line)) {
+    line_no++;
+    size_t b = line.find_first_not_of(" \t\r");
+    if (b == std::string::npos || line[b] == '#') continue;
+    size_t sep = line.find(" :: ");
+    if (sep == std::string::npos) {
+      return Status::Invalid("coverage: " + path + ":" + std::to_string(line_no) +
+                             ": expected 'ITEM :: REGEX'");
+    }
+    CoverageItem item;
+    item.line = line_no;
+    item.name = line.substr(b, sep - b);
+    while (!item.name.empty() && (item.name.back() == ' ' || item.name.back() == '\t')) {
+      item.name.pop_back();
+    }
+    item.pattern_text = line.substr(sep + 4);
+    while (!item.pattern_text.empty() &&
+           (item.pattern_text.back() == '\r' || item.pattern_text.back() == ' ')) {
+      item.pattern_text.pop_back();
+    }
+    if (item.name.empty() || item.pattern_text.empty()) {
+      return Status::Invalid("coverage: " + path + ":" + std::to_string(line_no) +
+                             ": empty item or regex");
+    }
+    try {
+      item.pattern = std::make_shared<const std::regex>(item.pattern_text,
+                                                        std::regex::ECMAScript | std::regex::icase);
+    } catch (const std::regex_error& e) {
+      return Status::Invalid("coverage: " + path + ":" + std::to_string(line_no) + ": " + e.what());
+    }
+    for (const CoverageItem& other : c.items_) {
+      if (other.name == item.name) {
+        return Status::Invalid("coverage: " + path + ":" + std::to_string(line_no) +
+                               ": item listed twice: " + item.name);
+      }
+    }
+    c.items_.push_back(std::move(item));
+  }
+  if (c.items_.empty()) return Status::Invalid("coverage: " + path + " lists no items");
+  return c;
+}
+
+std::string Coverage::Subject(std::string_view command, std::string_view reply) {
+  std::string s(command);
+  s += " => ";
+  s += reply.substr(0, kSubjectReplyBytes);
+  return s;
+}
+
+void Coverage::Record(std::string_view command, std::string_view reply) {
+  std::string subject = Subject(command, reply);
+  for (CoverageItem& item : items_) {
+    if (std::regex_search(subject, *item.pattern, std::regex_constants::match_continuous)) {
+      if (item.hits++ == 0) item.example = subject;
+    }
+  }
+}
+
+int Coverage::covered() const {
+  int n = 0;
+  for (const CoverageItem& item : items_) n += item.hits > 0 ? 1 : 0;
+  return n;
+}
+
+std::string Coverage::Report(bool all) const {
+  std::ostringstream out;
+  for (const CoverageItem& item : items_) {
+    if (item.hits == 0) {
+      out << "  UNCOVERED  " << item.name << "  (coverage.txt:" << item.line << ", regex "
+          << item.pattern_text << ")\n";
+    } else if (all) {
+      out << "  " << item.hits << "x  " << item.name << "  e.g. "
+          << testing::QuoteBytes(item.example, 120) << "\n";
+    }
+  }
+  out << "coverage: " << covered() << " of " << items_.size() << " items covered";
+  return out.str();
+}
+
+}  // namespace cairn::diff
