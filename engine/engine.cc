@@ -6,6 +6,8 @@
 #include "engine/command/context.h"
 #include "engine/command/latency_monitor.h"
 #include "engine/command/slowlog.h"
+#include "engine/database_cron.h"
+#include "engine/keyspace/access_clock.h"
 #include "engine/util/strconv.h"
 
 namespace cairn {
@@ -70,6 +72,7 @@ Engine::Engine(Env& env, Config config, EngineHost* host)
       latency_(std::make_unique<LatencyMonitor>()) {
   keyspace_ = std::make_unique<Keyspace>(static_cast<int>(settings().databases),
                                          DrawHashKey(env_.random()));
+  db_cron_ = std::make_unique<DatabaseCron>(*this);
   run_id_ = DrawRunId(env_.random());
 }
 
@@ -96,6 +99,10 @@ Status Engine::Start() {
 
 int64_t Engine::RefreshNow() {
   now_ms_ = env_.clock().WallUs() / 1000;
+  // New objects get the access clock of now (LRU, or LFU under an LFU
+  // policy), whoever stores them.
+  keyspace_->set_fresh_access(IsLfuPolicy(settings().maxmemory_policy) ? LfuFresh(now_ms_)
+                                                                       : LruClockAt(now_ms_));
   return now_ms_;
 }
 
@@ -150,6 +157,7 @@ std::span<char> Engine::InputSpace(Session* s, size_t min_free) {
 void Engine::OnInput(Session* s, size_t n) {
   s->input.CommitWrite(n);
   s->net_input_bytes += n;
+  ++stats_.total_reads_processed;
   stats_.total_net_input_bytes += n;
   RefreshNow();
   s->last_interaction_ms = now_ms_;
@@ -174,7 +182,10 @@ void Engine::ProcessInput(Session* s) {
   s->executing = true;
   ParserLimits limits;
   limits.max_bulk_len = settings().proto_max_bulk_len;
-  while (!s->closing() && !s->input.empty()) {
+  // Nothing runs once the shutdown is decided: Redis exits before it reads
+  // the rest of a pipeline. (While it is still kRequested, SHUTDOWN ABORT
+  // must be able to run.)
+  while (!s->closing() && !s->input.empty() && shutdown_state_ != ShutdownState::kDone) {
     limits.auth_required = AuthRequired(s);
     size_t consumed = 0;
     auto outcome = s->parser.Parse(std::span<char>(s->input.data(), s->input.size()), limits,
@@ -212,6 +223,7 @@ void Engine::Execute(Session* s) {
 
   auto finish = [&] {
     discard_.Clear();
+    if (s->output.size() > s->output_peak) s->output_peak = s->output.size();
     if (s->reply_mode == ReplyMode::kSkipThis) {
       s->reply_mode = ReplyMode::kOn;
     } else if (s->reply_mode == ReplyMode::kSkipNext) {
@@ -221,6 +233,7 @@ void Engine::Execute(Session* s) {
   };
 
   if (cmd == nullptr) {
+    s->last_command = nullptr;
     // Redis prints C strings here: text stops at a NUL byte.
     auto cstr = [](std::string_view a) { return a.substr(0, a.find('\0')); };
     std::string args;
@@ -238,6 +251,7 @@ void Engine::Execute(Session* s) {
   if (cmd->is_container() && argv.size() >= 2) {
     const Command* sub = cmd->FindSubcommand(argv[1]);
     if (sub == nullptr) {
+      s->last_command = nullptr;
       std::string upper(argv[0].substr(0, argv[0].find('\0')));
       for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
       std::string_view name = argv[1].substr(0, argv[1].find('\0'));
@@ -249,6 +263,8 @@ void Engine::Execute(Session* s) {
     run = sub;
   }
   auto* mutable_run = const_cast<Command*>(run);
+  // CLIENT LIST's cmd= names the last command looked up, even a rejected one.
+  s->last_command = run;
   int arity = run->arity();
   if ((arity > 0 && static_cast<int>(argv.size()) != arity) ||
       static_cast<int>(argv.size()) < -arity) {
@@ -284,14 +300,23 @@ void Engine::Execute(Session* s) {
   }
   ++stats_.total_commands_processed;
   ++s->commands_processed;
-  s->last_command = run;
 
+  // MONITOR and the slow log show secrets (AUTH's password) as "(redacted)".
+  std::span<const std::string_view> shown = argv;
+  std::vector<std::string_view> redacted_argv;
+  if (ctx.redacted() != 0) {
+    redacted_argv.assign(argv.begin(), argv.end());
+    for (size_t i = 0; i < redacted_argv.size() && i < 64; ++i) {
+      if ((ctx.redacted() >> i) & 1) redacted_argv[i] = "(redacted)";
+    }
+    shown = redacted_argv;
+  }
   if (!monitors_.empty() && !run->has(kCmdAdmin) && !run->has(kCmdSkipMonitor)) {
-    FeedMonitors(s, run);
+    FeedMonitors(s, shown);
   }
   if (!run->has(kCmdSkipSlowlog)) {
     slowlog_->MaybeAdd(settings().slowlog_log_slower_than, settings().slowlog_max_len, duration,
-                       now_ms_ / 1000, argv, s->info.peer, s->name);
+                       now_ms_ / 1000, shown, s->info.peer, s->name);
   }
   int64_t threshold = settings().latency_monitor_threshold;
   if (threshold > 0 && duration / 1000 >= threshold) {
@@ -301,22 +326,27 @@ void Engine::Execute(Session* s) {
   finish();
 }
 
-void Engine::FeedMonitors(Session* s, const Command* cmd) {
-  (void)cmd;
+void Engine::FeedMonitors(Session* s, std::span<const std::string_view> argv) {
   int64_t us = env_.clock().WallUs();
   char head[64];
   std::snprintf(head, sizeof(head), "+%lld.%06lld [%d ", static_cast<long long>(us / 1000000),
                 static_cast<long long>(us % 1000000), s->db);
   std::string line = head;
-  line += s->info.unix_socket ? "unix:" + s->info.peer : s->info.peer;
+  // Redis names a unix-socket client by the server's socket path.
+  line += s->info.unix_socket ? "unix:" + settings().unixsocket : s->info.peer;
   line += ']';
-  for (std::string_view a : s->argv) {
+  for (std::string_view a : argv) {
     line += ' ';
     AppendRepr(line, a);
   }
   line += "\r\n";
   for (Session* m : monitors_) {
-    if (m->closing()) continue;
+    // A monitor under CLIENT REPLY OFF, or whose current command's reply is
+    // being skipped, misses the lines meanwhile, as in Redis.
+    if (m->closing() || m->reply_mode == ReplyMode::kOff ||
+        m->reply_mode == ReplyMode::kSkipThis) {
+      continue;
+    }
     m->output.Append(line);
     MarkReady(m);
   }
@@ -326,6 +356,12 @@ void Engine::AddMonitor(Session* s) {
   if (s->monitor) return;
   s->monitor = true;
   monitors_.push_back(s);
+}
+
+void Engine::RemoveMonitor(Session* s) {
+  if (!s->monitor) return;
+  s->monitor = false;
+  monitors_.erase(std::remove(monitors_.begin(), monitors_.end(), s), monitors_.end());
 }
 
 void Engine::MarkReady(Session* s) {
@@ -341,6 +377,8 @@ void Engine::KillSession(Session* s) {
 }
 
 void Engine::EndBatch() {
+  // Redis runs its fast expiry cycle before it writes the append-only file.
+  db_cron_->FastExpire();
   // The append-only file's group commit happens here (durability issue).
 }
 
@@ -353,6 +391,7 @@ void Engine::TakeReady(std::vector<Session*>& out) {
 void Engine::ConsumeOutput(Session* s, size_t n) {
   s->output.Consume(n);
   s->net_output_bytes += n;
+  ++stats_.total_writes_processed;
   stats_.total_net_output_bytes += n;
   if (s->output.empty()) s->output.ShrinkIfEmpty(64 * 1024);
 }
@@ -367,50 +406,12 @@ int64_t Engine::TickIntervalUs() const {
 
 void Engine::Tick() {
   RefreshNow();
-  const int64_t mono_start = env_.clock().MonotonicUs();
   stats_.ops_sec.Sample(now_ms_, static_cast<int64_t>(stats_.total_commands_processed));
   stats_.input_kbps.Sample(now_ms_, static_cast<int64_t>(stats_.total_net_input_bytes));
   stats_.output_kbps.Sample(now_ms_, static_cast<int64_t>(stats_.total_net_output_bytes));
 
-  // Active expiry: sample keys with a TTL in every database and delete the
-  // expired ones, repeating while more than 10% of a sample had expired, for
-  // at most 25% of a tick.
-  const int64_t budget_us = TickIntervalUs() / 4;
-  bool out_of_time = false;
-  for (int i = 0; i < keyspace_->count() && !out_of_time; ++i) {
-    Database& db = keyspace_->db(i);
-    for (int round = 0;; ++round) {
-      if (db.expires_size() == 0) break;
-      size_t sampled = 0;
-      size_t expired = 0;
-      std::vector<std::string> due;
-      while (sampled < 20) {
-        db.expire_cursor = db.expires().Scan(db.expire_cursor, [&](Entry* e) {
-          ++sampled;
-          if (e->expire_at() <= now_ms_) due.emplace_back(e->key());
-        });
-        if (db.expire_cursor == 0) break;
-      }
-      for (const std::string& key : due) {
-        Database::Slot slot = db.Locate(key);
-        if (!slot) continue;
-        std::string_view verb = settings().lazyfree_lazy_expire ? "UNLINK" : "DEL";
-        std::string_view args[] = {verb, key};
-        Propagate(i, args);
-        db.Delete(slot);
-        ++stats_.expired_keys;
-        ++stats_.dirty;
-        ++expired;
-      }
-      if (round % 16 == 15 && env_.clock().MonotonicUs() - mono_start > budget_us) {
-        ++stats_.expired_time_cap_reached_count;
-        out_of_time = true;
-        break;
-      }
-      if (sampled == 0 || expired * 100 / sampled <= 10) break;
-    }
-    if (settings().activerehashing) db.Upkeep(100);
-  }
+  // Active expiry and the tables' resizing (database_cron.h).
+  db_cron_->Tick();
   CloseIdleSessions();
   last_tick_ms_ = now_ms_;
 }
@@ -433,10 +434,27 @@ void Engine::OnSynced(uint64_t token, const Status& status) {
 }
 
 void Engine::RequestShutdown(bool from_signal) {
-  env_.logger().Log(LogLevel::kWarning, from_signal ? "Received shutdown signal, scheduling shutdown..."
-                                                    : "User requested shutdown...");
+  ShutdownOptions options;
+  options.from_signal = from_signal;
+  (void)RequestShutdown(options);
+}
+
+Status Engine::RequestShutdown(const ShutdownOptions& options) {
+  env_.logger().Log(LogLevel::kWarning, options.from_signal
+                                            ? "Received shutdown signal, scheduling shutdown..."
+                                            : "User requested shutdown...");
+  // The append-only file's final flush and sync go here (durability issue);
+  // until then nothing can fail and nothing needs waiting for.
   shutdown_state_ = ShutdownState::kDone;
   exit_code_ = 0;
+  return Status::Ok();
+}
+
+bool Engine::AbortShutdown() {
+  if (shutdown_state_ != ShutdownState::kRequested) return false;
+  env_.logger().Log(LogLevel::kWarning, "Shutdown manually aborted.");
+  shutdown_state_ = ShutdownState::kRunning;
+  return true;
 }
 
 void Engine::Propagate(int db, std::span<const std::string_view> args) {
@@ -456,6 +474,17 @@ Status Engine::OnConfigChanged(const std::vector<std::string>& names) {
     }
   }
   return Status::Ok();
+}
+
+void Engine::ResetStats() {
+  uint64_t dirty = stats_.dirty;
+  stats_.ResetCounters();
+  stats_.dirty = dirty;
+  // The rate samplers restart from now, over counters that restart at zero.
+  stats_.ops_sec.last_time_ms = now_ms_;
+  stats_.input_kbps.last_time_ms = now_ms_;
+  stats_.output_kbps.last_time_ms = now_ms_;
+  table_->ResetStats();
 }
 
 }  // namespace cairn

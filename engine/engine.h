@@ -48,11 +48,23 @@ namespace cairn {
 
 class SlowLog;
 class LatencyMonitor;
+class DatabaseCron;
 
 enum class ShutdownState : uint8_t {
   kRunning,
   kRequested,  // SHUTDOWN or a signal: finishing (flushing the log)
   kDone,       // the world should stop and exit with exit_code()
+};
+
+// SHUTDOWN's modifiers, as Redis 7.0 takes them. Cairn has no replicas to
+// wait for (NOW changes nothing) and no snapshots (SAVE/NOSAVE change
+// nothing); the append-only file is flushed and synced on every shutdown.
+struct ShutdownOptions {
+  bool from_signal = false;
+  bool save = false;
+  bool nosave = false;
+  bool now = false;
+  bool force = false;  // exit even if the final flush fails
 };
 
 class Engine {
@@ -101,8 +113,13 @@ class Engine {
   // Durability events from the world (see env.h).
   void OnSynced(uint64_t token, const Status& status);
 
-  // Shutdown: SHUTDOWN, SIGTERM/SIGINT (from_signal).
+  // Shutdown: SHUTDOWN, SIGTERM/SIGINT (from_signal). An error means the
+  // server keeps running (SHUTDOWN replies "Errors trying to SHUTDOWN").
   void RequestShutdown(bool from_signal);
+  Status RequestShutdown(const ShutdownOptions& options);
+  // SHUTDOWN ABORT: cancels a shutdown still in kRequested; false when
+  // there is none.
+  bool AbortShutdown();
   ShutdownState shutdown_state() const { return shutdown_state_; }
   int exit_code() const { return exit_code_; }
 
@@ -132,8 +149,9 @@ class Engine {
   void MarkReady(Session* s);
   // Closes a session as soon as the world sees it (CLIENT KILL, timeouts).
   void KillSession(Session* s);
-  // MONITOR.
+  // MONITOR; RESET ends it.
   void AddMonitor(Session* s);
+  void RemoveMonitor(Session* s);
   // Whether the session must authenticate before running commands.
   bool AuthRequired(const Session* s) const;
   // Records the effect of a write command in db, in execution order (the
@@ -145,11 +163,15 @@ class Engine {
 
   // Called after CONFIG SET changed these parameters.
   Status OnConfigChanged(const std::vector<std::string>& names);
+  // CONFIG RESETSTAT: zeroes the statistics INFO reports (server counters,
+  // command and error statistics); the count of changes since the last save
+  // is not a statistic and stays.
+  void ResetStats();
 
  private:
   void ProcessInput(Session* s);
   void Execute(Session* s);
-  void FeedMonitors(Session* s, const Command* cmd);
+  void FeedMonitors(Session* s, std::span<const std::string_view> argv);
   void ReleaseSession(Session* s);
   void CloseIdleSessions();
 
@@ -161,6 +183,7 @@ class Engine {
   std::unique_ptr<CommandTable> table_;
   std::unique_ptr<SlowLog> slowlog_;
   std::unique_ptr<LatencyMonitor> latency_;
+  std::unique_ptr<DatabaseCron> db_cron_;  // active expiry, table upkeep
   ServerStats stats_;
   std::map<uint64_t, std::unique_ptr<Session>> sessions_;  // by id: creation order
   std::vector<Session*> ready_;

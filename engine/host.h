@@ -18,16 +18,23 @@ namespace cairn {
 struct ProcessFacts {
   int64_t pid = 0;
   std::string executable;
-  std::string os = "Linux";
+  std::string os = "Linux";  // "sysname release machine", as uname says
   int arch_bits = 64;
-  std::string compiler;
+  std::string compiler;  // "12.2.0" (INFO gcc_version)
   std::string multiplexing_api = "epoll";
-  int64_t tcp_port = 0;  // the port actually bound (port 0 picks one)
+  int64_t tcp_port = 0;              // the port actually bound (port 0 picks one)
+  uint64_t total_system_memory = 0;  // physical memory of the machine, bytes
 };
 
+// CPU time in microseconds: the process, its children, and the thread that
+// runs the engine (Redis's "main thread").
 struct CpuTimes {
-  double user_sec = 0;
-  double sys_sec = 0;
+  int64_t user_us = 0;
+  int64_t sys_us = 0;
+  int64_t children_user_us = 0;
+  int64_t children_sys_us = 0;
+  int64_t main_thread_user_us = 0;
+  int64_t main_thread_sys_us = 0;
 };
 
 class EngineHost {

@@ -64,6 +64,7 @@ struct Session {
   uint64_t commands_processed = 0;
   uint64_t net_input_bytes = 0;
   uint64_t net_output_bytes = 0;
+  size_t output_peak = 0;  // most output bytes held at once (CLIENT LIST rbp)
 
   bool closing() const { return close_asap || close_after_reply; }
 };

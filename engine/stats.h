@@ -43,9 +43,12 @@ struct ServerStats final : public ErrorSink {
   uint64_t total_net_input_bytes = 0;
   uint64_t total_net_output_bytes = 0;
   uint64_t expired_keys = 0;
-  uint64_t expired_stale_perc_x100 = 0;
+  // Running estimate of the share (0..1) of keys with a TTL that are
+  // expired but not yet reclaimed; INFO prints it as a percentage ("%.2f").
+  double expired_stale_perc = 0;
   uint64_t expired_time_cap_reached_count = 0;
-  uint64_t expire_cycle_cpu_milliseconds = 0;
+  uint64_t expire_cycle_time_used_us = 0;
+  uint64_t expire_cycle_cpu_milliseconds = 0;  // expire_cycle_time_used_us / 1000
   uint64_t evicted_keys = 0;
   uint64_t keyspace_hits = 0;
   uint64_t keyspace_misses = 0;
@@ -54,6 +57,11 @@ struct ServerStats final : public ErrorSink {
   uint64_t dirty = 0;  // changes since the last save
   uint64_t client_qbuf_limit_disconnections = 0;
   uint64_t client_outbuf_limit_disconnections = 0;
+  // Input events (Engine::OnInput) and output writes (ConsumeOutput).
+  uint64_t total_reads_processed = 0;
+  uint64_t total_writes_processed = 0;
+  // used_memory_peak: raised whenever INFO measures memory.
+  uint64_t peak_memory = 0;
   std::map<std::string, uint64_t, std::less<>> errors;  // errorstats by code
 
   RateSampler ops_sec;

@@ -1,9 +1,6 @@
 // kv-server: takes redis-server's command line -- an optional config file
 // (or "-" for stdin), then "--name value ..." -- and serves until SHUTDOWN,
 // SIGTERM or SIGINT.
-#include <unistd.h>
-
-#include <boost/asio.hpp>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -11,6 +8,9 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <boost/asio.hpp>
+#include <unistd.h>
 
 #include "engine/engine.h"
 #include "engine/version.h"
@@ -53,36 +53,41 @@ int main(int argc, char** argv) {
     return 0;
   }
 
-  std::string file_text;
-  std::string stdin_text;
-  std::string config_file;
-  if (!args.empty() && args[0].rfind("--", 0) != 0) {
-    config_file = args[0];
-    if (config_file == "-") {
-      ReadAll(std::cin, &stdin_text);
-    } else {
-      std::ifstream in(config_file);
-      if (!in || !ReadAll(in, &file_text)) {
-        std::fprintf(stderr, "Fatal error, can't open config file '%s': %s\n",
-                     config_file.c_str(), "No such file or directory");
-        return 1;
-      }
-    }
+  // Like redis-server: a first argument that is not an option is the config
+  // file, made absolute before it is read (CONFIG REWRITE writes it later).
+  if (!args.empty() && !args[0].empty() && args[0][0] != '-' && args[0][0] != '/') {
+    char cwd[4096];
+    if (::getcwd(cwd, sizeof(cwd)) != nullptr) args[0] = std::string(cwd) + "/" + args[0];
   }
-  if (!args.empty() && args.back() == "-" && config_file != "-") ReadAll(std::cin, &stdin_text);
+  std::string stdin_text;
+  if (!args.empty() && (args.front() == "-" || args.back() == "-")) ReadAll(std::cin, &stdin_text);
 
+  cairn::PosixEnv env;
   cairn::Config config;
-  cairn::Status st = config.LoadCommandLine(args, file_text, stdin_text);
-  if (!st.ok()) {
+  auto fatal_config = [](const std::string& message) {
     std::fprintf(stderr, "\n*** FATAL CONFIG FILE ERROR (Cairn %s) ***\n%s\n", cairn::kCairnVersion,
-                 st.message().c_str());
+                 message.c_str());
+    return 1;
+  };
+  cairn::Status st = config.LoadCommandLine(args, &env.fs(), stdin_text);
+  if (!st.ok()) {
+    if (st.code() != cairn::Status::Code::kInvalid) {
+      std::fprintf(stderr, "%s\n", st.message().c_str());  // an unreadable config file
+      return 1;
+    }
+    return fatal_config(st.message());
+  }
+  // rename-command lines are checked against the command table now, so a bad
+  // one is reported like any other config error, at its line.
+  auto table = cairn::CommandTable::Build();
+  if (!table.ok()) {
+    std::fprintf(stderr, "%s\n", table.status().message().c_str());
     return 1;
   }
-  if (!config_file.empty() && config_file != "-") {
-    char* abs = ::realpath(config_file.c_str(), nullptr);
-    config.set_config_file(abs ? abs : config_file);
-    std::free(abs);
-  }
+  st = config.CheckRenames([&table](std::string_view from, std::string_view to) {
+    return table.value()->Rename(from, to);
+  });
+  if (!st.ok()) return fatal_config(st.message());
   if (config.settings().daemonize) {
     std::fprintf(stderr,
                  "kv-server does not daemonize: run it under a supervisor (systemd, runit, a "
@@ -90,16 +95,17 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  boost::asio::io_context io(1);
-  cairn::PosixEnv env;
   env.spd_logger().set_level(cairn::ParseLogLevel(config.settings().loglevel));
   if (!config.settings().logfile.empty()) {
     cairn::Status log_st = env.spd_logger().Reopen(config.settings().logfile);
     if (!log_st.ok()) {
-      std::fprintf(stderr, "Can't open the log file: %s\n", log_st.message().c_str());
-      return 1;
+      size_t colon = log_st.message().rfind(": ");
+      return fatal_config("Can't open the log file: " + (colon == std::string::npos
+                                                             ? log_st.message()
+                                                             : log_st.message().substr(colon + 2)));
     }
   }
+  boost::asio::io_context io(1);
   cairn::Server server(io, env);
   env.posix_fs().set_completion([&io, &server](uint64_t token, cairn::Status status) {
     boost::asio::post(io, [&server, token, status] { server.OnSyncDone(token, status); });

@@ -1,6 +1,7 @@
 #include "net/server.h"
 
 #include <sys/resource.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -256,17 +257,52 @@ ProcessFacts Server::Facts() {
   char buf[4096];
   ssize_t n = ::readlink("/proc/self/exe", buf, sizeof(buf) - 1);
   if (n > 0) f.executable.assign(buf, static_cast<size_t>(n));
-  f.compiler = __VERSION__;
+  utsname uts{};
+  if (::uname(&uts) == 0) {
+    f.os = std::string(uts.sysname) + " " + uts.release + " " + uts.machine;
+  }
+  f.arch_bits = static_cast<int>(sizeof(void*) * 8);
+#if defined(__GNUC__)
+  f.compiler = std::to_string(__GNUC__) + "." + std::to_string(__GNUC_MINOR__) + "." +
+               std::to_string(__GNUC_PATCHLEVEL__);
+#else
+  f.compiler = "0.0.0";
+#endif
   f.tcp_port = bound_port_;
+  long pages = ::sysconf(_SC_PHYS_PAGES);
+  long page_size = ::sysconf(_SC_PAGESIZE);
+  if (pages > 0 && page_size > 0) {
+    f.total_system_memory = static_cast<uint64_t>(pages) * static_cast<uint64_t>(page_size);
+  }
   return f;
 }
 
+namespace {
+
+int64_t Micros(const timeval& tv) {
+  return static_cast<int64_t>(tv.tv_sec) * 1000000 + static_cast<int64_t>(tv.tv_usec);
+}
+
+}  // namespace
+
+// Called on the engine thread (INFO), so RUSAGE_THREAD is the engine's own.
 CpuTimes Server::Cpu() {
-  rusage ru{};
-  ::getrusage(RUSAGE_SELF, &ru);
   CpuTimes t;
-  t.user_sec = static_cast<double>(ru.ru_utime.tv_sec) + ru.ru_utime.tv_usec / 1e6;
-  t.sys_sec = static_cast<double>(ru.ru_stime.tv_sec) + ru.ru_stime.tv_usec / 1e6;
+  rusage ru{};
+  if (::getrusage(RUSAGE_SELF, &ru) == 0) {
+    t.user_us = Micros(ru.ru_utime);
+    t.sys_us = Micros(ru.ru_stime);
+  }
+  rusage children{};
+  if (::getrusage(RUSAGE_CHILDREN, &children) == 0) {
+    t.children_user_us = Micros(children.ru_utime);
+    t.children_sys_us = Micros(children.ru_stime);
+  }
+  rusage thread{};
+  if (::getrusage(RUSAGE_THREAD, &thread) == 0) {
+    t.main_thread_user_us = Micros(thread.ru_utime);
+    t.main_thread_sys_us = Micros(thread.ru_stime);
+  }
   return t;
 }
 

@@ -99,6 +99,7 @@ std::span<const HandlerBinding> ExpireHandlers();
 std::span<const HandlerBinding> ConnectionHandlers();
 std::span<const HandlerBinding> ClientHandlers();
 std::span<const HandlerBinding> ServerHandlers();
-std::span<const HandlerBinding> IntrospectionHandlers();  // COMMAND, CONFIG, INFO, SLOWLOG, LATENCY
+std::span<const HandlerBinding> ConfigHandlers();   // CONFIG (config_cmd.cc)
+std::span<const HandlerBinding> CommandHandlers();  // COMMAND (command_cmd.cc)
 
 }  // namespace cairn

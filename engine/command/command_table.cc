@@ -16,7 +16,8 @@ uint64_t NameHash(std::string_view lower) { return SipHash12(kNameHashKey, lower
 
 std::span<const HandlerBinding> (*const kFamilies[])() = {
     StringHandlers,     BitHandlers,    KeyHandlers,    ExpireHandlers,
-    ConnectionHandlers, ClientHandlers, ServerHandlers, IntrospectionHandlers,
+    ConnectionHandlers, ClientHandlers, ServerHandlers, ConfigHandlers,
+    CommandHandlers,
 };
 
 void Unavailable(CommandContext& ctx) {
@@ -68,7 +69,15 @@ Result<std::unique_ptr<CommandTable>> CommandTable::Build() {
       table->Bind(*sub, handlers, used);
       cmd->subcommands.push_back(std::move(sub));
     }
-    if (spec.subcommands.empty()) table->Bind(*cmd, handlers, used);
+    if (spec.subcommands.empty()) {
+      table->Bind(*cmd, handlers, used);
+    } else if (auto it = handlers.find(cmd->fullname); it != handlers.end()) {
+      // A container that also runs on its own (COMMAND with no subcommand).
+      cmd->handler = it->second;
+      used[it->first] = true;
+    } else {
+      cmd->handler = &Unavailable;  // unreachable: containers' arity needs a subcommand
+    }
     table->commands_.push_back(std::move(cmd));
   }
   for (const auto& [name, handler] : handlers) {

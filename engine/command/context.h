@@ -48,27 +48,36 @@ class CommandContext {
   Database& db() { return engine_.keyspace().db(session_.db); }
   Database& db(int index) { return engine_.keyspace().db(index); }
 
-  // Lookup for reading: expires the key if due, counts a hit or a miss,
-  // touches the LRU clock.
+  // Lookup for reading (Redis's lookupKeyRead): expires the key if due,
+  // counts a hit or a miss, updates the access clock (LRU or LFU) unless
+  // flags say otherwise.
   Entry* LookupRead(std::string_view key, uint32_t flags = kLookupNone) {
     return Lookup(session_.db, key, flags, /*write=*/false);
   }
-  // Lookup before a write: expires the key if due, touches the LRU clock.
+  // Lookup before a write (lookupKeyWrite): expires the key if due, updates
+  // the access clock, counts nothing.
   Entry* LookupWrite(std::string_view key) {
-    return Lookup(session_.db, key, kLookupNoStats, /*write=*/true);
+    return Lookup(session_.db, key, kLookupNone, /*write=*/true);
   }
   // As LookupWrite, returning the slot (empty when absent) for Replace/Add.
   Database::Slot LocateWrite(std::string_view key) { return LocateWrite(session_.db, key); }
   Database::Slot LocateWrite(int db, std::string_view key);
 
+  // The general lookup: a write lookup never counts hits or misses.
   Entry* Lookup(int db, std::string_view key, uint32_t flags, bool write);
 
-  // Deletes the key if its deadline passed; propagates DEL. Returns true if
-  // it did. The slot is cleared when the key goes.
+  // Deletes the key if its deadline passed and propagates its deletion (DEL,
+  // or UNLINK under lazyfree-lazy-expire); counts expired_keys. Returns true
+  // if it did; the slot is cleared when the key goes.
   bool ExpireIfNeeded(int db, Database::Slot& slot);
+  // A key is expired once the clock is past its deadline (a key whose
+  // deadline is now still lives), as Redis decides.
   bool IsExpired(const Entry* e) const {
-    return e->has_expire_block() && e->expire_at() > 0 && e->expire_at() <= now_ms();
+    return e->has_expire_block() && e->expire_at() > 0 && now_ms() > e->expire_at();
   }
+  // Records an access in the entry's clock: the LRU clock, or an LFU
+  // counter step under an LFU maxmemory policy.
+  void Touch(Entry* e);
 
   // Records the effect of this command in the current database.
   void Propagate(std::initializer_list<std::string_view> args) {
@@ -85,12 +94,20 @@ class CommandContext {
   bool failed() const { return failed_; }
   void set_failed() { failed_ = true; }
 
+  // Argument i is a secret (AUTH's password): MONITOR and the slow log show
+  // "(redacted)" in its place. Arguments past 63 are never secret.
+  void Redact(size_t i) {
+    if (i < 64) redacted_ |= uint64_t{1} << i;
+  }
+  uint64_t redacted() const { return redacted_; }
+
  private:
   Engine& engine_;
   Session& session_;
   const Command& command_;
   ReplyWriter& reply_;
   bool failed_ = false;
+  uint64_t redacted_ = 0;
 };
 
 }  // namespace cairn

@@ -14,12 +14,14 @@ void Database::UnlinkExpire(Entry* e) {
 }
 
 void Database::Add(Entry* e) {
+  StampFresh(e);
   main_.Insert(e);
   LinkExpire(e);
   entry_bytes_ += e->AllocSize();
 }
 
 void Database::Add(Entry* e, const Slot& where) {
+  StampFresh(e);
   main_.Insert(e, where.hash);
   LinkExpire(e);
   entry_bytes_ += e->AllocSize();
@@ -80,6 +82,7 @@ void Database::Clear() {
   expires_.Clear();
   entry_bytes_ = 0;
   expire_cursor = 0;
+  avg_ttl = 0;
 }
 
 void Database::swap(Database& o) noexcept {
@@ -87,6 +90,7 @@ void Database::swap(Database& o) noexcept {
   expires_.swap(o.expires_);
   std::swap(entry_bytes_, o.entry_bytes_);
   std::swap(expire_cursor, o.expire_cursor);
+  std::swap(avg_ttl, o.avg_ttl);
 }
 
 void Database::Upkeep(size_t rehash_steps) {

@@ -16,6 +16,10 @@
 //     hooks persistence needs, such as a rewrite's consistent cut).
 //   - Nothing here checks expiry: callers decide (lazy expiry needs the clock
 //     and logs a DEL, which is the command layer's business).
+//   - Add stamps the entry with the access clock a new object gets (LRU
+//     seconds, or LFU minutes and initial counter), read from the value the
+//     owner keeps current (Keyspace::set_fresh_access); code that moves an
+//     existing entry (RENAME, MOVE) puts the entry's own clock back.
 #pragma once
 
 #include <cstddef>
@@ -29,7 +33,10 @@ namespace cairn {
 
 class Database {
  public:
-  explicit Database(const SipKey* hash_key) : main_(hash_key), expires_(hash_key) {}
+  // fresh_access: where the owner keeps the access clock of a new object
+  // (nullptr: Add leaves the entry's clock alone).
+  explicit Database(const SipKey* hash_key, const uint32_t* fresh_access = nullptr)
+      : main_(hash_key), expires_(hash_key), fresh_access_(fresh_access) {}
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
   ~Database() { Clear(); }
@@ -82,16 +89,23 @@ class Database {
   // Background upkeep: rehash steps and shrinking of sparse tables.
   void Upkeep(size_t rehash_steps);
 
-  // SCAN/active-expiry cursor of the expiry table, kept between ticks.
+  // Active expiry's bucket cursor in the expiry table, kept between ticks.
   uint64_t expire_cursor = 0;
+  // Running estimate of the TTL (ms) of keys with a deadline, from active
+  // expiry's samples (INFO keyspace avg_ttl); 0 when unknown.
+  int64_t avg_ttl = 0;
 
  private:
   void LinkExpire(Entry* e);
   void UnlinkExpire(Entry* e);
+  void StampFresh(Entry* e) const {
+    if (fresh_access_ != nullptr) e->set_lru(*fresh_access_);
+  }
 
   Dict<MainLink> main_;
   Dict<ExpireLink> expires_;
   size_t entry_bytes_ = 0;
+  const uint32_t* fresh_access_;
 };
 
 }  // namespace cairn

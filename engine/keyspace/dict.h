@@ -255,6 +255,14 @@ class Dict {
   // Bytes of bucket arrays.
   size_t TableBytes() const { return bucket_count() * sizeof(Entry*); }
 
+  // Raw bucket access for samplers that walk buckets by index (active
+  // expiry): the head of bucket `index & mask` of table t (0, or 1 while
+  // rehashing), nullptr for an empty bucket or a missing table.
+  Entry* BucketHead(int t, uint64_t index) const {
+    if (t_[t].buckets == nullptr) return nullptr;
+    return t_[t].buckets[index & t_[t].mask];
+  }
+
   void swap(Dict& o) noexcept {
     std::swap(t_, o.t_);
     std::swap(rehash_index_, o.rehash_index_);

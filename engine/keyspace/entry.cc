@@ -72,24 +72,47 @@ void Entry::Free(Entry* e) {
   std::free(e);
 }
 
-Entry* Entry::CloneWithExpire(const Entry* e, bool with_expire) {
+Entry* Entry::CopyAs(const Entry* e, std::string_view key, bool with_expire) {
   Entry* n = nullptr;
   switch (e->storage()) {
     case Storage::kInt:
-      n = NewInt(e->key(), e->int_value(), e->shared_int(), with_expire);
+      n = NewInt(key, e->int_value(), e->shared_int(), with_expire);
       break;
     case Storage::kInline:
-      n = NewInline(e->key(), e->bytes(), e->encoding(), with_expire);
+      n = NewInline(key, e->bytes(), e->encoding(), with_expire);
       break;
     case Storage::kHeap: {
       const HeapString* h = e->heap();
-      n = NewHeap(e->key(), HeapString::New(std::string_view(h->data(), h->len), h->cap),
-                  with_expire);
+      n = NewHeap(key, HeapString::New(std::string_view(h->data(), h->len), h->cap), with_expire);
       break;
     }
   }
   n->meta_ = (n->meta_ & ~(kLruMax | kSharedBit)) | (e->meta_ & (kLruMax | kSharedBit));
   if (with_expire && e->has_expire_block()) n->set_expire_at(e->expire_at());
+  return n;
+}
+
+Entry* Entry::CloneWithExpire(const Entry* e, bool with_expire) {
+  return CopyAs(e, e->key(), with_expire);
+}
+
+Entry* Entry::Duplicate(const Entry* e, std::string_view key, bool with_expire) {
+  Entry* n = CopyAs(e, key, with_expire);
+  n->meta_ &= ~kSharedBit;
+  return n;
+}
+
+Entry* Entry::Rekey(Entry* e, std::string_view key, bool with_expire) {
+  Entry* n = nullptr;
+  if (e->storage() == Storage::kHeap) {
+    n = NewHeap(key, e->heap(), with_expire);  // the string changes owner
+    n->meta_ = (n->meta_ & ~(kLruMax | kSharedBit)) | (e->meta_ & (kLruMax | kSharedBit));
+    if (with_expire && e->has_expire_block()) n->set_expire_at(e->expire_at());
+    std::free(e);  // the shell only: its heap string now belongs to n
+    return n;
+  }
+  n = CopyAs(e, key, with_expire);
+  Free(e);
   return n;
 }
 

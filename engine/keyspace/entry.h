@@ -62,6 +62,14 @@ class Entry {
 
   // Copies key and value into a new entry, with or without an expiry block.
   static Entry* CloneWithExpire(const Entry* e, bool with_expire);
+  // A copy of e's value stored under `key` (COPY): a new object, so a shared
+  // integer becomes a private one, as Redis duplicates it. The deadline is
+  // copied when with_expire; the access clock is copied.
+  static Entry* Duplicate(const Entry* e, std::string_view key, bool with_expire);
+  // e's value under another key (RENAME): a heap string moves instead of
+  // being copied, flags, access clock and (with_expire) deadline are kept.
+  // Frees e, which must not be in any table.
+  static Entry* Rekey(Entry* e, std::string_view key, bool with_expire);
 
   std::string_view key() const { return {key_ptr(), key_len()}; }
   uint32_t key_len() const { return key_word_ & kMaxKeyLen; }
@@ -119,6 +127,9 @@ class Entry {
 
   static Entry* Allocate(std::string_view key, size_t inline_len, bool with_expire,
                          ObjType type, Encoding enc, Storage storage);
+  // A new entry under key with e's value (heap strings copied) and e's lru,
+  // shared flag and (with_expire) deadline.
+  static Entry* CopyAs(const Entry* e, std::string_view key, bool with_expire);
   size_t header_size() const { return sizeof(Entry) + (has_expire_block() ? sizeof(ExpiryBlock) : 0); }
   ExpiryBlock* expiry() const {
     return reinterpret_cast<ExpiryBlock*>(const_cast<Entry*>(this) + 1);

@@ -4,6 +4,10 @@
 // SWAPDB exchanges their contents. The SipHash key is drawn from the Env's
 // random source when the engine starts, so the table layout is unpredictable
 // to clients in production and fixed by the seed in the simulator.
+//
+// The keyspace also keeps the access clock a newly stored object gets (the
+// engine sets it whenever it reads the clock), so every Database::Add stamps
+// new entries the same way whoever adds them (commands, the loader).
 #pragma once
 
 #include <memory>
@@ -17,6 +21,8 @@ namespace cairn {
 class Keyspace {
  public:
   Keyspace(int databases, const SipKey& hash_key);
+  Keyspace(const Keyspace&) = delete;  // databases point at fresh_access_
+  Keyspace& operator=(const Keyspace&) = delete;
 
   int count() const { return static_cast<int>(dbs_.size()); }
   Database& db(int index) { return *dbs_[static_cast<size_t>(index)]; }
@@ -25,10 +31,15 @@ class Keyspace {
   void SwapDatabases(int a, int b) { dbs_[static_cast<size_t>(a)]->swap(*dbs_[static_cast<size_t>(b)]); }
   void FlushAll();
   size_t TotalKeys() const;
+  // The access clock new entries get: LRU seconds, or LFU minutes << 8 and
+  // the initial counter.
+  void set_fresh_access(uint32_t v) { fresh_access_ = v; }
+  uint32_t fresh_access() const { return fresh_access_; }
   size_t TotalBytes() const;
 
  private:
   SipKey hash_key_;
+  uint32_t fresh_access_ = 0;
   std::vector<std::unique_ptr<Database>> dbs_;
 };
 

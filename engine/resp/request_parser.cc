@@ -143,7 +143,9 @@ RequestParser::Outcome RequestParser::ParseMultibulk(std::span<char> buf,
       if (cr + 2 > buf.size()) return Outcome::kIncomplete;
       if (buf[pos_] != '$') {
         char got = buf[pos_];
-        if (got == '\n') got = ' ';  // Redis blanks newlines in error texts
+        // Redis blanks CR and LF in error texts (the byte here can be either:
+        // "*1\r\n\r\n" and "*1\r\n\n\r\n" both end their header line).
+        if (got == '\r' || got == '\n') got = ' ';
         std::string text = "Protocol error: expected '$', got '";
         text.push_back(got);
         text.push_back('\'');

@@ -11,7 +11,13 @@ char Lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned 
 // of its string there, and some of its decisions depend on it).
 char At(std::string_view p, size_t i) { return i < p.size() ? p[i] : '\0'; }
 
-bool Match(std::string_view p, std::string_view s, bool nocase, bool& give_up) {
+// Stars nested deeper than this fail to match: Debian 12's redis-server
+// 7.0.15 (with its pattern-abuse security fix) refuses them the same way,
+// and the bound keeps a hostile pattern from exhausting the stack.
+constexpr int kMaxNesting = 1000;
+
+bool Match(std::string_view p, std::string_view s, bool nocase, bool& give_up, int nesting) {
+  if (nesting > kMaxNesting) return false;
   size_t pi = 0;
   size_t si = 0;
   while (pi < p.size() && si < s.size()) {
@@ -20,7 +26,9 @@ bool Match(std::string_view p, std::string_view s, bool nocase, bool& give_up) {
         while (pi + 1 < p.size() && p[pi + 1] == '*') ++pi;
         if (pi + 1 == p.size()) return true;
         for (; si < s.size(); ++si) {
-          if (Match(p.substr(pi + 1), s.substr(si), nocase, give_up)) return true;
+          if (Match(p.substr(pi + 1), s.substr(si), nocase, give_up, nesting + 1)) {
+            return true;
+          }
           if (give_up) return false;
         }
         give_up = true;
@@ -87,7 +95,7 @@ bool Match(std::string_view p, std::string_view s, bool nocase, bool& give_up) {
 
 bool GlobMatch(std::string_view pattern, std::string_view text, bool nocase) {
   bool give_up = false;
-  return Match(pattern, text, nocase, give_up);
+  return Match(pattern, text, nocase, give_up, 0);
 }
 
 }  // namespace cairn

@@ -63,7 +63,12 @@ std::optional<long double> ParseLongDouble(std::string_view s) {
   errno = 0;
   char* end = nullptr;
   long double v = std::strtold(buf, &end);
-  if (std::isspace(static_cast<unsigned char>(buf[0])) || *end != '\0') return std::nullopt;
+  // The whole string must be the number: "1\0abc" is refused (redis-server
+  // 7.0 answers INCRBYFLOAT with "value is not a valid float" there).
+  if (std::isspace(static_cast<unsigned char>(buf[0])) ||
+      static_cast<size_t>(end - buf) != s.size()) {
+    return std::nullopt;
+  }
   if (errno == ERANGE && (v == HUGE_VALL || v == -HUGE_VALL || std::fpclassify(v) == FP_ZERO)) {
     return std::nullopt;
   }

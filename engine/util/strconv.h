@@ -20,7 +20,8 @@ std::optional<int64_t> ParseInt64(std::string_view s);
 std::optional<uint64_t> ParseUint64(std::string_view s);
 
 // Redis's string2ld: strtold over the whole string, refusing leading space,
-// trailing bytes, NaN and overflow. A NUL byte ends the number, as in C.
+// trailing bytes (a NUL byte included), NaN, overflow and underflow to zero.
+// Hex floats, "inf" and denormals are accepted, as strtold accepts them.
 std::optional<long double> ParseLongDouble(std::string_view s);
 // Redis's string2d for doubles (strtod; refuses leading space, trailing bytes,
 // NaN, overflow).

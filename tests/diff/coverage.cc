@@ -1,11 +1,55 @@
 #include "tests/diff/coverage.h"
 
+#include <cctype>
 #include <fstream>
 #include <sstream>
 
 #include "tests/support/quote.h"
 
 namespace cairn::diff {
+
+// The literal text a match of `re` must begin with: the characters before
+// the first regex operator (minus the last one when a quantifier follows),
+// or nothing when the pattern has a top-level alternative.
+std::string LiteralPrefix(const std::string& re) {
+  int depth = 0;
+  for (size_t i = 0; i < re.size(); i++) {
+    char c = re[i];
+    if (c == '\\') {
+      i++;
+    } else if (c == '(' || c == '[') {
+      depth++;
+    } else if (c == ')' || c == ']') {
+      depth--;
+    } else if (c == '|' && depth == 0) {
+      return "";
+    }
+  }
+  std::string prefix;
+  for (size_t i = 0; i < re.size(); i++) {
+    char c = re[i];
+    if (std::string_view("\\^$.|?*+()[]{}").find(c) != std::string_view::npos) {
+      if ((c == '?' || c == '*' || c == '{') && !prefix.empty()) prefix.pop_back();
+      break;
+    }
+    prefix += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return prefix;
+}
+
+namespace {
+
+constexpr std::string_view kReplyOnly = ".* => ";
+
+bool StartsWithNoCase(std::string_view s, std::string_view lower_prefix) {
+  if (s.size() < lower_prefix.size()) return false;
+  for (size_t i = 0; i < lower_prefix.size(); i++) {
+    if (std::tolower(static_cast<unsigned char>(s[i])) != lower_prefix[i]) return false;
+  }
+  return true;
+}
+
+}  // namespace
 
 Result<Coverage> Coverage::Load(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -37,9 +81,15 @@ Result<Coverage> Coverage::Load(const std::string& path) {
       return Status::Invalid("coverage: " + path + ":" + std::to_string(line_no) +
                              ": empty item or regex");
     }
+    std::string compiled = item.pattern_text;
+    if (compiled.rfind(kReplyOnly, 0) == 0) {
+      item.reply_only = true;
+      compiled = compiled.substr(kReplyOnly.size());
+    }
+    item.prefix = LiteralPrefix(compiled);
     try {
-      item.pattern = std::make_shared<const std::regex>(item.pattern_text,
-                                                        std::regex::ECMAScript | std::regex::icase);
+      item.pattern =
+          std::make_shared<const std::regex>(compiled, std::regex::ECMAScript | std::regex::icase);
     } catch (const std::regex_error& e) {
       return Status::Invalid("coverage: " + path + ":" + std::to_string(line_no) + ": " + e.what());
     }
@@ -64,8 +114,12 @@ std::string Coverage::Subject(std::string_view command, std::string_view reply) 
 
 void Coverage::Record(std::string_view command, std::string_view reply) {
   std::string subject = Subject(command, reply);
+  std::string_view reply_part = std::string_view(subject).substr(command.size() + 4);
   for (CoverageItem& item : items_) {
-    if (std::regex_search(subject, *item.pattern, std::regex_constants::match_continuous)) {
+    std::string_view s = item.reply_only ? reply_part : std::string_view(subject);
+    if (!StartsWithNoCase(s, item.prefix)) continue;
+    if (std::regex_search(s.begin(), s.end(), *item.pattern,
+                          std::regex_constants::match_continuous)) {
       if (item.hits++ == 0) item.example = subject;
     }
   }

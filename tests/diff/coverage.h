@@ -37,10 +37,20 @@ struct CoverageItem {
   std::string name;
   std::string pattern_text;
   std::shared_ptr<const std::regex> pattern;
+  // Literal text every match must start with (case-insensitive), so most
+  // items are ruled out without running the regex.
+  std::string prefix;
+  // A regex written ".* => REST" asks only about the reply: REST is matched
+  // from the reply's start (the same matches, without scanning the line).
+  bool reply_only = false;
   int line = 0;
   int hits = 0;
   std::string example;  // the first subject that matched
 };
+
+// The literal text (lower case) every match of the regex must start with;
+// "" when there is none to rely on.
+std::string LiteralPrefix(const std::string& re);
 
 class Coverage {
  public:

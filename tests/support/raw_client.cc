@@ -198,4 +198,10 @@ RawClient::UntilClose RawClient::ReadUntilClose(int timeout_ms) {
   return out;
 }
 
+void QuitAndWaitClose(RawClient& c, int timeout_ms) {
+  Result<std::string> r = c.Command({"QUIT"}, timeout_ms);
+  if (r.ok() && *r == "+OK\r\n") c.ReadUntilClose(timeout_ms);
+  c.Close();
+}
+
 }  // namespace cairn::testing

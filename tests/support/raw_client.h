@@ -70,4 +70,9 @@ class RawClient {
   ReplyScanner scanner_;
 };
 
+// Sends QUIT and, when the server acknowledges it, waits (briefly) until it
+// closes: the server has then forgotten the connection, so a script's
+// CLIENT LIST or CLIENT KILL cannot see it.
+void QuitAndWaitClose(RawClient& c, int timeout_ms = 1000);
+
 }  // namespace cairn::testing

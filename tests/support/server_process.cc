@@ -254,7 +254,10 @@ Status ServerProcess::WaitReady() {
       Status st = (*c)->Send("PING\r\n", 1000);
       if (st.ok()) {
         Result<std::string> r = (*c)->ReadFrame(1000);
-        if (r.ok() && (*r == "+PONG\r\n" || r->rfind("-NOAUTH", 0) == 0)) return Status::Ok();
+        if (r.ok() && (*r == "+PONG\r\n" || r->rfind("-NOAUTH", 0) == 0)) {
+          QuitAndWaitClose(**c);
+          return Status::Ok();
+        }
         last = r.ok() ? "PING answered " + *r : r.status().message();
       } else {
         last = st.message();

@@ -1,7 +1,0 @@
-#include "engine/command/context.h"
-
-namespace cairn {
-
-std::span<const HandlerBinding> IntrospectionHandlers() { return {}; }
-
-}  // namespace cairn
