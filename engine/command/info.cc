@@ -311,7 +311,7 @@ void StatsSection(Engine& engine, InfoText& w) {
   w.Int("sync_partial_ok", 0);
   w.Int("sync_partial_err", 0);
   w.Uint("expired_keys", s.expired_keys);
-  w.Fixed2("expired_stale_perc", static_cast<double>(s.expired_stale_perc_x100) / 100);
+  w.Fixed2("expired_stale_perc", s.expired_stale_perc * 100);
   w.Uint("expired_time_cap_reached_count", s.expired_time_cap_reached_count);
   w.Uint("expire_cycle_cpu_milliseconds", s.expire_cycle_cpu_milliseconds);
   w.Uint("evicted_keys", s.evicted_keys);
