@@ -40,13 +40,27 @@ void AppendRepr(std::string& out, std::string_view s) {
   out.push_back('"');
   for (unsigned char c : s) {
     switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '"': out += "\\\""; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\a': out += "\\a"; break;
-      case '\b': out += "\\b"; break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\a':
+        out += "\\a";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
       default:
         if (c >= 0x20 && c < 0x7f) {
           out.push_back(static_cast<char>(c));
@@ -106,9 +120,7 @@ int64_t Engine::RefreshNow() {
   return now_ms_;
 }
 
-uint32_t Engine::LruClock() const {
-  return static_cast<uint32_t>(now_ms_ / 1000) & Entry::kLruMax;
-}
+uint32_t Engine::LruClock() const { return static_cast<uint32_t>(now_ms_ / 1000) & Entry::kLruMax; }
 
 bool Engine::AuthRequired(const Session* s) const {
   return !settings().requirepass.empty() && !s->authenticated;
@@ -213,9 +225,9 @@ void Engine::ProcessInput(Session* s) {
 }
 
 void Engine::Execute(Session* s) {
-  ByteBuffer& target =
-      (s->reply_mode == ReplyMode::kOff || s->reply_mode == ReplyMode::kSkipThis) ? discard_
-                                                                                   : s->output;
+  ByteBuffer& target = (s->reply_mode == ReplyMode::kOff || s->reply_mode == ReplyMode::kSkipThis)
+                           ? discard_
+                           : s->output;
   ReplyWriter w(target, s->resp, &stats_);
   const auto& argv = s->argv;
   Command* cmd = table_->Find(argv[0]);
@@ -343,8 +355,7 @@ void Engine::FeedMonitors(Session* s, std::span<const std::string_view> argv) {
   for (Session* m : monitors_) {
     // A monitor under CLIENT REPLY OFF, or whose current command's reply is
     // being skipped, misses the lines meanwhile, as in Redis.
-    if (m->closing() || m->reply_mode == ReplyMode::kOff ||
-        m->reply_mode == ReplyMode::kSkipThis) {
+    if (m->closing() || m->reply_mode == ReplyMode::kOff || m->reply_mode == ReplyMode::kSkipThis) {
       continue;
     }
     m->output.Append(line);

@@ -58,8 +58,8 @@ struct Session {
   bool in_ready_list = false;  // queued for the world's attention
   bool executing = false;      // inside Engine::OnInput
 
-  int64_t created_ms = 0;          // wall clock
-  int64_t last_interaction_ms = 0; // wall clock, for CLIENT LIST idle and timeout
+  int64_t created_ms = 0;           // wall clock
+  int64_t last_interaction_ms = 0;  // wall clock, for CLIENT LIST idle and timeout
   const Command* last_command = nullptr;
   uint64_t commands_processed = 0;
   uint64_t net_input_bytes = 0;

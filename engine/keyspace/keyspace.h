@@ -28,7 +28,9 @@ class Keyspace {
   Database& db(int index) { return *dbs_[static_cast<size_t>(index)]; }
   const SipKey& hash_key() const { return hash_key_; }
 
-  void SwapDatabases(int a, int b) { dbs_[static_cast<size_t>(a)]->swap(*dbs_[static_cast<size_t>(b)]); }
+  void SwapDatabases(int a, int b) {
+    dbs_[static_cast<size_t>(a)]->swap(*dbs_[static_cast<size_t>(b)]);
+  }
   void FlushAll();
   size_t TotalKeys() const;
   // The access clock new entries get: LRU seconds, or LFU minutes << 8 and
