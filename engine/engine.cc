@@ -75,6 +75,9 @@ void AppendRepr(std::string& out, std::string_view s) {
 }
 
 constexpr std::string_view kNoAuth = "NOAUTH Authentication required.";
+// The reply buffer an unauthenticated client may fill (Redis's static
+// per-client buffer).
+constexpr size_t kUnauthenticatedOutputLimit = 16 * 1024;
 
 }  // namespace
 
@@ -240,6 +243,16 @@ void Engine::Execute(Session* s) {
       s->reply_mode = ReplyMode::kOn;
     } else if (s->reply_mode == ReplyMode::kSkipNext) {
       s->reply_mode = ReplyMode::kSkipThis;
+    }
+    // A client that has not authenticated may not make the server hold
+    // replies for it: once its unsent replies outgrow one reply buffer it is
+    // closed and they are dropped (redis-server 7.0.15 as Debian 12 ships it).
+    if (s->output.size() > kUnauthenticatedOutputLimit && AuthRequired(s)) {
+      env_.logger().Log(LogLevel::kWarning,
+                        "Closing unauthenticated client over the output buffer limit (id=" +
+                            std::to_string(s->id) + " addr=" + s->info.peer + ")");
+      ++stats_.client_outbuf_limit_disconnections;
+      KillSession(s);
     }
     if (!s->output.empty() || s->closing()) MarkReady(s);
   };

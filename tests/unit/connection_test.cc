@@ -162,6 +162,28 @@ TEST(Auth, RejectedCommandsCountAsRejectedCalls) {
   EXPECT_EQ(get->stats.calls, 0u);
 }
 
+TEST(Auth, UnauthenticatedClientCannotPileUpReplies) {
+  EngineHarness h({"--requirepass", "secret"});
+  // 481 NOAUTH replies (34 bytes each) fit in 16 KiB; the 482nd does not.
+  std::string pipeline;
+  for (int i = 0; i < 481; ++i) pipeline += "GET sentinel\r\n";
+  std::string out = h.Send(pipeline);
+  EXPECT_EQ(out.size(), 481u * 34);
+  EXPECT_FALSE(h.session()->close_asap);
+
+  Session* s = h.NewSession();
+  std::string more = pipeline + "GET sentinel\r\nPING\r\n";
+  EXPECT_EQ(h.Send(s, more), "");
+  EXPECT_TRUE(s->close_asap);
+  EXPECT_EQ(h.engine().stats().client_outbuf_limit_disconnections, 1u);
+
+  // Authenticated clients are not limited this way.
+  Session* a = h.NewSession();
+  EXPECT_EQ(h.Run(a, {"AUTH", "secret"}), "+OK\r\n");
+  EXPECT_EQ(h.Send(a, more).size(), 482u * 5 + 7);
+  EXPECT_FALSE(a->close_asap);
+}
+
 TEST(Reset, RestoresTheInitialConnectionState) {
   EngineHarness h({"--requirepass", "secret"});
   Session* s = h.session();
