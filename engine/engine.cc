@@ -8,6 +8,7 @@
 #include "engine/command/slowlog.h"
 #include "engine/database_cron.h"
 #include "engine/keyspace/access_clock.h"
+#include "engine/output_limit.h"
 #include "engine/util/strconv.h"
 
 namespace cairn {
@@ -254,6 +255,7 @@ void Engine::Execute(Session* s) {
       ++stats_.client_outbuf_limit_disconnections;
       KillSession(s);
     }
+    CheckOutputLimit(s);
     if (!s->output.empty() || s->closing()) MarkReady(s);
   };
 
@@ -372,6 +374,7 @@ void Engine::FeedMonitors(Session* s, std::span<const std::string_view> argv) {
       continue;
     }
     m->output.Append(line);
+    CheckOutputLimit(m);
     MarkReady(m);
   }
 }
@@ -437,7 +440,21 @@ void Engine::Tick() {
   // Active expiry and the tables' resizing (database_cron.h).
   db_cron_->Tick();
   CloseIdleSessions();
+  // A client over the soft limit is closed once its grace period ends, even
+  // if it gets no new replies meanwhile.
+  for (auto& [id, s] : sessions_) {
+    if (s->output_soft_since_ms != 0) CheckOutputLimit(s.get());
+  }
   last_tick_ms_ = now_ms_;
+}
+
+void Engine::CheckOutputLimit(Session* s) {
+  if (s->close_asap || !OutputLimitReached(*s, settings(), now_ms_)) return;
+  env_.logger().Log(LogLevel::kWarning, "Client id=" + std::to_string(s->id) +
+                                            " addr=" + s->info.peer +
+                                            " closed for overcoming of output buffer limits.");
+  ++stats_.client_outbuf_limit_disconnections;
+  KillSession(s);
 }
 
 void Engine::CloseIdleSessions() {

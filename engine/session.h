@@ -64,7 +64,8 @@ struct Session {
   uint64_t commands_processed = 0;
   uint64_t net_input_bytes = 0;
   uint64_t net_output_bytes = 0;
-  size_t output_peak = 0;  // most output bytes held at once (CLIENT LIST rbp)
+  size_t output_peak = 0;            // most output bytes held at once (CLIENT LIST rbp)
+  int64_t output_soft_since_ms = 0;  // over the soft output limit since (0: not over)
 
   bool closing() const { return close_asap || close_after_reply; }
 };

@@ -262,3 +262,72 @@ TEST(UnknownCommand, LeavesNoLastCommand) {
 
 }  // namespace
 }  // namespace cairn::testing
+
+namespace cairn::testing {
+namespace {
+
+// Feeds bytes without consuming the replies, as for a client that does
+// not read.
+void Hold(EngineHarness& h, std::string_view bytes) {
+  h.engine().Feed(h.session(), bytes);
+  h.engine().EndBatch();
+}
+
+std::string EchoPipeline(int n, size_t value_size) {
+  std::string value(value_size, 'v');
+  std::string out;
+  for (int i = 0; i < n; ++i) out += "ECHO " + value + "\r\n";
+  return out;
+}
+
+TEST(OutputLimit, HardLimitClosesAtOnceAndDropsReplies) {
+  EngineHarness h({"--client-output-buffer-limit", "normal 10000 0 0"});
+  Session* s = h.session();
+  Hold(h, EchoPipeline(10, 900));  // about 9 KB held
+  EXPECT_FALSE(s->close_asap);
+  Hold(h, EchoPipeline(2, 900));  // past 10000 bytes
+  EXPECT_TRUE(s->close_asap);
+  EXPECT_TRUE(s->output.empty());
+  EXPECT_TRUE(h.engine().ShouldClose(s));
+  EXPECT_EQ(h.engine().stats().client_outbuf_limit_disconnections, 1u);
+}
+
+TEST(OutputLimit, SoftLimitNeedsItsGracePeriod) {
+  EngineHarness h({"--client-output-buffer-limit", "normal 0 5000 2"});
+  Session* s = h.session();
+  Hold(h, EchoPipeline(10, 900));  // over the soft limit: the clock starts
+  EXPECT_FALSE(s->close_asap);
+  h.AdvanceMs(1500);
+  h.engine().Tick();
+  EXPECT_FALSE(s->close_asap);
+  h.AdvanceMs(1000);  // 2.5 s over the soft limit
+  h.engine().Tick();  // no new reply: the tick judges it
+  EXPECT_TRUE(s->close_asap);
+}
+
+TEST(OutputLimit, FallingUnderTheSoftLimitResetsTheClock) {
+  EngineHarness h({"--client-output-buffer-limit", "normal 0 5000 2"});
+  Session* s = h.session();
+  Hold(h, EchoPipeline(10, 900));
+  h.AdvanceMs(1500);
+  h.engine().ConsumeOutput(s, s->output.size());  // the client read it all
+  Hold(h, "PING\r\n");
+  EXPECT_EQ(s->output_soft_since_ms, 0);
+  Hold(h, EchoPipeline(10, 900));  // over again: a new period starts
+  h.AdvanceMs(1500);
+  h.engine().Tick();
+  EXPECT_FALSE(s->close_asap);
+}
+
+TEST(OutputLimit, ClientsThatReadAreNeverCut) {
+  EngineHarness h({"--client-output-buffer-limit", "normal 10000 0 0"});
+  Session* s = h.session();
+  for (int i = 0; i < 50; ++i) {
+    Hold(h, EchoPipeline(5, 900));
+    h.engine().ConsumeOutput(s, s->output.size());
+  }
+  EXPECT_FALSE(s->close_asap);
+}
+
+}  // namespace
+}  // namespace cairn::testing
