@@ -72,6 +72,20 @@ class Dict {
     return link ? *link : nullptr;
   }
 
+  // Find without the rehash step a lookup normally does: for checks that
+  // must not change the table they look at.
+  Entry* Peek(std::string_view key) const {
+    uint64_t hash = Hash(key);
+    for (int t = 0; t <= 1; ++t) {
+      if (t_[t].buckets == nullptr) break;
+      for (Entry* e = t_[t].buckets[hash & t_[t].mask]; e != nullptr; e = Link::Next(e)) {
+        if (e->key() == key) return e;
+      }
+      if (!rehashing()) break;
+    }
+    return nullptr;
+  }
+
   // The pointer that points at the entry with this key (a bucket slot or the
   // previous entry's link), or nullptr. Valid until the table changes.
   Entry** FindLink(std::string_view key, uint64_t hash) {

@@ -26,6 +26,7 @@ class Keyspace {
 
   int count() const { return static_cast<int>(dbs_.size()); }
   Database& db(int index) { return *dbs_[static_cast<size_t>(index)]; }
+  const Database& db(int index) const { return *dbs_[static_cast<size_t>(index)]; }
   const SipKey& hash_key() const { return hash_key_; }
 
   void SwapDatabases(int a, int b) {
