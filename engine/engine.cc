@@ -9,6 +9,7 @@
 #include "engine/database_cron.h"
 #include "engine/keyspace/access_clock.h"
 #include "engine/output_limit.h"
+#include "engine/util/repr.h"
 #include "engine/util/strconv.h"
 
 namespace cairn {
@@ -33,46 +34,6 @@ std::string DrawRunId(RandomSource& random) {
     v >>= 4;
   }
   return id;
-}
-
-// Appends Redis's quoted representation of s (sdscatrepr), as MONITOR shows
-// arguments.
-void AppendRepr(std::string& out, std::string_view s) {
-  out.push_back('"');
-  for (unsigned char c : s) {
-    switch (c) {
-      case '\\':
-        out += "\\\\";
-        break;
-      case '"':
-        out += "\\\"";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\a':
-        out += "\\a";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      default:
-        if (c >= 0x20 && c < 0x7f) {
-          out.push_back(static_cast<char>(c));
-        } else {
-          char buf[5];
-          std::snprintf(buf, sizeof(buf), "\\x%02x", c);
-          out += buf;
-        }
-    }
-  }
-  out.push_back('"');
 }
 
 constexpr std::string_view kNoAuth = "NOAUTH Authentication required.";
