@@ -174,6 +174,8 @@ class Engine {
   void FeedMonitors(Session* s, std::span<const std::string_view> argv);
   void ReleaseSession(Session* s);
   void CloseIdleSessions();
+  // Closes s when its unsent replies pass client-output-buffer-limit.
+  void CheckOutputLimit(Session* s);
 
   Env& env_;
   EngineHost default_host_;

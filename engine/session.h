@@ -58,13 +58,14 @@ struct Session {
   bool in_ready_list = false;  // queued for the world's attention
   bool executing = false;      // inside Engine::OnInput
 
-  int64_t created_ms = 0;          // wall clock
-  int64_t last_interaction_ms = 0; // wall clock, for CLIENT LIST idle and timeout
+  int64_t created_ms = 0;           // wall clock
+  int64_t last_interaction_ms = 0;  // wall clock, for CLIENT LIST idle and timeout
   const Command* last_command = nullptr;
   uint64_t commands_processed = 0;
   uint64_t net_input_bytes = 0;
   uint64_t net_output_bytes = 0;
-  size_t output_peak = 0;  // most output bytes held at once (CLIENT LIST rbp)
+  size_t output_peak = 0;            // most output bytes held at once (CLIENT LIST rbp)
+  int64_t output_soft_since_ms = 0;  // over the soft output limit since (0: not over)
 
   bool closing() const { return close_asap || close_after_reply; }
 };
