@@ -72,7 +72,7 @@ size_t InprocEngine::RoundTrip(Session* s, std::string_view bytes, std::string* 
   return Drain(s, reply);
 }
 
-size_t InprocEngine::Pump(Session* s, std::string* reply, bool wait) {
+size_t InprocEngine::DeliverSyncs(bool wait) {
   std::vector<std::pair<uint64_t, Status>> done;
   {
     std::unique_lock<std::mutex> lock(syncs_->mu);
@@ -82,6 +82,11 @@ size_t InprocEngine::Pump(Session* s, std::string* reply, bool wait) {
     done.swap(syncs_->done);
   }
   for (auto& [token, status] : done) engine_->OnSynced(token, status);
+  return done.size();
+}
+
+size_t InprocEngine::Pump(Session* s, std::string* reply, bool wait) {
+  DeliverSyncs(wait);
   engine_->EndBatch();
   return Drain(s, reply);
 }

@@ -69,6 +69,9 @@ class InprocEngine {
   // Delivers completed syncs to the engine (AOF always/everysec), then
   // consumes what they released like RoundTrip; returns s's bytes.
   size_t Pump(Session* s, std::string* reply = nullptr, bool wait = false);
+  // Hands completed syncs to the engine; with wait, first waits up to 100 ms
+  // for one when none is there. Returns how many were delivered.
+  size_t DeliverSyncs(bool wait);
 
  private:
   struct SyncQueue;

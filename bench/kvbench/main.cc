@@ -1,0 +1,73 @@
+// kv-bench: a load generator that speaks redis-benchmark's command line and
+// output (see options.h for the flags, report.h for the formats), against a
+// server over TCP or, with --inproc, against an Engine in this process.
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bench/kvbench/options.h"
+#include "bench/kvbench/report.h"
+#include "bench/kvbench/runner.h"
+#include "bench/kvbench/workload.h"
+#include "bench/support/bench_env.h"
+#include "engine/version.h"
+
+int main(int argc, char** argv) {
+  using namespace cairn::kvbench;
+  std::vector<std::string> args(argv + 1, argv + argc);
+  auto parsed = ParseOptions(args);
+  if (!parsed.ok()) {
+    std::fprintf(stderr, "%s\n", parsed.status().message().c_str());
+    return 1;
+  }
+  const Options& o = parsed.value();
+  if (o.help) {
+    std::fputs(UsageText().c_str(), stdout);
+    return 0;
+  }
+  if (o.version) {
+    std::printf("kv-bench v=%s (Cairn)\n", cairn::kCairnVersion);
+    return 0;
+  }
+  std::unique_ptr<cairn::bench::InprocEngine> inproc;
+  if (o.inproc) inproc = std::make_unique<cairn::bench::InprocEngine>();
+
+  std::vector<TestSpec> tests = ExpandTests(o);
+  std::vector<TestResult> results;
+  bool csv_header = false;
+  do {
+    for (const TestSpec& test : tests) {
+      auto result = o.inproc ? RunInProcess(o, test, *inproc) : RunOverNetwork(o, test);
+      if (!result.ok()) {
+        std::fprintf(stderr, "%s\n", result.status().message().c_str());
+        return 1;
+      }
+      const TestResult& r = result.value();
+      if (r.errors > 0 && o.output != OutputMode::kFull) {
+        std::fprintf(stderr, "%s: %llu error replies, first: %s\n", r.title.c_str(),
+                     static_cast<unsigned long long>(r.errors), r.first_error.c_str());
+      }
+      switch (o.output) {
+        case OutputMode::kQuiet:
+          std::fputs(QuietLine(r).c_str(), stdout);
+          break;
+        case OutputMode::kCsv:
+          if (!csv_header) std::fputs(CsvHeader().c_str(), stdout);
+          csv_header = true;
+          std::fputs(CsvLine(r).c_str(), stdout);
+          break;
+        case OutputMode::kFull:
+          std::fputs(FullReport(r, o).c_str(), stdout);
+          break;
+        case OutputMode::kJson:
+          results.push_back(r);
+          break;
+      }
+      std::fflush(stdout);
+    }
+  } while (o.loop);
+  if (o.output == OutputMode::kJson) std::fputs(JsonDocument(results, o).c_str(), stdout);
+  if (o.output == OutputMode::kQuiet || o.output == OutputMode::kCsv) std::fputs("\n", stdout);
+  return 0;
+}
