@@ -22,8 +22,9 @@ class LatencyHistogram {
   static constexpr int kLinearBits = 7;             // 128 exact buckets
   static constexpr int kSubBits = kLinearBits - 1;  // 64 per doubling
   static constexpr int kMaxBits = 42;               // up to ~73 minutes
+  // The last bucket holds everything from 2^kMaxBits up (overflow).
   static constexpr size_t kBuckets =
-      (size_t{1} << kLinearBits) + (kMaxBits - kLinearBits) * (size_t{1} << kSubBits);
+      (size_t{1} << kLinearBits) + (kMaxBits - kLinearBits) * (size_t{1} << kSubBits) + 1;
 
   void Record(uint64_t ns) { RecordN(ns, 1); }
   void RecordN(uint64_t ns, uint64_t n);
