@@ -408,12 +408,23 @@ def machine():
 
 # ---------------------------------------------------------------- SVG charts
 
+def nice_ceiling(v):
+    """The smallest 1, 2, 2.5 or 5 x 10^k at or above v (axis tops divide in 5 round steps)."""
+    import math
+    exp = math.floor(math.log10(v))
+    for m in (1, 2, 2.5, 5, 10):
+        if m * 10 ** exp >= v:
+            return m * 10 ** exp
+    return 10 ** (exp + 1)
+
+
 def svg_bar_chart(title, groups, series, ylabel, ref=None):
     """groups: [label]; series: [(name, colour, [value per group])]."""
     width = max(640, 90 + len(groups) * (26 * len(series) + 30))
-    height, top, bottom, left = 360, 40, 90, 60
+    height, top, bottom, left = 380, 40, 110, 90
     plot_h = height - top - bottom
-    vmax = max([v for _, _, vs in series for v in vs if v == v] + [ref or 0, 1e-9]) * 1.15
+    vmax = nice_ceiling(max([v for _, _, vs in series for v in vs if v == v] + [ref or 0, 1e-9])
+                        * 1.1)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
            f'font-family="sans-serif" font-size="11">',
            f'<rect width="{width}" height="{height}" fill="white"/>',
@@ -470,7 +481,8 @@ def write_report(out_dir, meta, rows, rss, skipped, fsync, agreement, micro, inp
                    "fdatasync_ms": fsync, "agreement": agreement, "micro": micro,
                    "inproc": inproc}, f, indent=2)
 
-    groups = [f"{r['load']} {r['test']}" for r in rows if r["generator"] == "kv-bench"]
+    groups = [r["load"] if r["test"].startswith("MIXED") else f"{r['load']} {r['test']}"
+              for r in rows if r["generator"] == "kv-bench"]
     by = {(r["load"], r["test"], r["generator"]): r for r in rows}
     ratios_kv = [by[(r["load"], r["test"], "kv-bench")]["ratio"]
                  for r in rows if r["generator"] == "kv-bench"]
