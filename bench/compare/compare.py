@@ -141,6 +141,10 @@ class Server:
             self.stop()
         return False
 
+    def start_again(self):
+        """Starts the server again in the same directory (its data stays)."""
+        return self.start()
+
     def pid(self):
         return self.proc.pid
 
@@ -229,6 +233,115 @@ def aof_available(paths):
         return True, ""
     finally:
         s.cleanup()
+
+
+def info_field(port, section, field):
+    """A field of INFO section as text, or None."""
+    text = command(port, "INFO", section).decode(errors="replace")
+    for line in text.split("\r\n"):
+        if line.startswith(field + ":"):
+            return line.split(":", 1)[1]
+    return None
+
+
+def tree_rss(pid):
+    """RSS of a process and its children (Redis rewrites in a forked child)."""
+    total = 0
+    pids = [pid]
+    try:
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{tid}/children") as f:
+                pids += [int(x) for x in f.read().split()]
+    except OSError:
+        pass
+    for p in pids:
+        try:
+            with open(f"/proc/{p}/status") as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1]) * 1024
+        except OSError:
+            pass
+    return total
+
+
+def p99_of_load(paths, port, n_keys, seconds):
+    res = subprocess.run([paths["kv-bench"], "-p", str(port), "-c", "10", "-P", "1", "-r",
+                          str(n_keys), "-t", "get", "--duration", str(seconds), "--csv"],
+                         capture_output=True, text=True, timeout=600)
+    parsed = parse_csv(res.stdout)
+    return parsed["GET"]["p99"] if "GET" in parsed else float("nan")
+
+
+def aof_lifecycle(paths, quick):
+    """Per server: BGREWRITEAOF of N keys (time, peak RSS growth of the
+    process tree, p99 of a concurrent GET load against a baseline), then the
+    start-up time on the resulting AOF."""
+    import threading
+    n = 200_000 if quick else 1_000_000
+    out = {"keys": n}
+    for name, binary in (("cairn", paths["kv-server"]), ("redis", paths["redis-server"])):
+        s = Server(name, binary, ["--appendonly", "yes", "--appendfsync", "everysec",
+                                  "--auto-aof-rewrite-percentage", "0"])
+        try:
+            if not s.start():
+                raise RuntimeError(f"{name} did not start: {s.log_text()}")
+            subprocess.run([paths["kv-bench"], "-p", str(s.port), "-c", "10", "-P", "100",
+                            "-n", str(n), "-r", str(n), "--dist", "sequential", "-t", "set",
+                            "-d", "16", "-q"], check=True, capture_output=True, timeout=600)
+            time.sleep(1.2)  # everysec: the tail is synced
+            baseline_p99 = p99_of_load(paths, s.port, n, 2)
+            rss0 = tree_rss(s.pid())
+            peak = [rss0]
+            done = threading.Event()
+
+            def sample():
+                while not done.is_set():
+                    peak[0] = max(peak[0], tree_rss(s.pid()))
+                    time.sleep(0.01)
+
+            load_p99 = [float("nan")]
+
+            def load():
+                load_p99[0] = p99_of_load(paths, s.port, n, 3)
+
+            sampler = threading.Thread(target=sample)
+            loader = threading.Thread(target=load)
+            sampler.start()
+            loader.start()
+            time.sleep(0.3)
+            t0 = time.time()
+            reply = command(s.port, "BGREWRITEAOF")
+            if not reply.startswith(b"+"):
+                raise RuntimeError(f"{name}: BGREWRITEAOF: {reply[:200]!r}")
+            rewrite_s = None
+            while time.time() - t0 < 120:
+                time.sleep(0.02)
+                busy = info_field(s.port, "persistence", "aof_rewrite_in_progress")
+                sched = info_field(s.port, "persistence", "aof_rewrite_scheduled")
+                if busy == "0" and sched in ("0", None):
+                    rewrite_s = time.time() - t0
+                    break
+            loader.join()
+            done.set()
+            sampler.join()
+            s.stop()
+            # Start-up on the AOF just written (base + what came after).
+            t0 = time.time()
+            if not s.start_again():
+                raise RuntimeError(f"{name} did not restart on its AOF: {s.log_text()}")
+            startup_s = time.time() - t0
+            dbsize = command(s.port, "DBSIZE").decode().strip().lstrip(":")
+            out[name] = {"rewrite_s": rewrite_s, "rss_before": rss0,
+                         "rss_peak_growth": peak[0] - rss0, "p99_during": load_p99[0],
+                         "p99_baseline": baseline_p99, "startup_s": startup_s, "dbsize": dbsize}
+            log(f"  {name:6} rewrite {rewrite_s if rewrite_s is not None else float('nan'):.2f} s, "
+                f"peak RSS growth {(peak[0] - rss0) / 2**20:.1f} MiB of {rss0 / 2**20:.1f}, "
+                f"GET p99 {load_p99[0]:.3f} ms during (baseline {baseline_p99:.3f}), start-up "
+                f"{startup_s:.2f} s, DBSIZE after restart {dbsize}")
+        finally:
+            s.cleanup()
+    return out
 
 
 def fdatasync_latency(directory, count=50):
@@ -474,12 +587,13 @@ def fmt_ratio(r):
     return f"{r:.2f}" if r == r else "-"
 
 
-def write_report(out_dir, meta, rows, rss, skipped, fsync, agreement, micro, inproc):
+def write_report(out_dir, meta, rows, rss, skipped, fsync, agreement, micro, inproc,
+                 lifecycle=None):
     os.makedirs(out_dir, exist_ok=True)
     with open(os.path.join(out_dir, "results.json"), "w") as f:
         json.dump({"meta": meta, "rows": rows, "rss": rss, "skipped": skipped,
                    "fdatasync_ms": fsync, "agreement": agreement, "micro": micro,
-                   "inproc": inproc}, f, indent=2)
+                   "inproc": inproc, "aof_lifecycle": lifecycle}, f, indent=2)
 
     groups = [r["load"] if r["test"].startswith("MIXED") else f"{r['load']} {r['test']}"
               for r in rows if r["generator"] == "kv-bench"]
@@ -547,6 +661,31 @@ def write_report(out_dir, meta, rows, rss, skipped, fsync, agreement, micro, inp
             L.append(f"| {name} | {x['rss_before'] / 2**20:.1f} | {x['rss_after'] / 2**20:.1f} | "
                      f"{x['per_key']:.1f} |")
         L.append(f"\nRatio kv-server / redis-server: **{fmt_ratio(ratio)}** (target <= 0.7).\n")
+    if lifecycle:
+        c, d = lifecycle["cairn"], lifecycle["redis"]
+
+        def ratio(a, b):
+            return a / b if a is not None and b else float("nan")
+        L.append("## AOF rewrite and start-up\n")
+        L.append(f"{lifecycle['keys']} keys of 16-byte values written with appendfsync everysec, "
+                 "then BGREWRITEAOF while 10 clients GET at pipeline 1, then a restart on the "
+                 "AOF. Peak RSS growth counts the server and its children (Redis rewrites in a "
+                 "forked child).\n")
+        L.append("| | kv-server | redis-server | ratio | target |")
+        L.append("|---|---:|---:|---:|---|")
+        fmt_s = lambda v: f"{v:.2f}" if v is not None else "-"
+        L.append(f"| rewrite time s | {fmt_s(c['rewrite_s'])} | {fmt_s(d['rewrite_s'])} | "
+                 f"{fmt_ratio(ratio(c['rewrite_s'], d['rewrite_s']))} | faster than Redis |")
+        L.append(f"| peak RSS growth MiB | {c['rss_peak_growth'] / 2**20:.1f} | "
+                 f"{d['rss_peak_growth'] / 2**20:.1f} | "
+                 f"{fmt_ratio(ratio(c['rss_peak_growth'], d['rss_peak_growth']))} | no doubling |")
+        L.append(f"| GET p99 during rewrite ms (baseline) | {c['p99_during']:.3f} "
+                 f"({c['p99_baseline']:.3f}) | {d['p99_during']:.3f} ({d['p99_baseline']:.3f}) | "
+                 f"{fmt_ratio(ratio(c['p99_during'], d['p99_during']))} | no worse than Redis |")
+        L.append(f"| start-up on the AOF s | {c['startup_s']:.2f} | {d['startup_s']:.2f} | "
+                 f"{fmt_ratio(ratio(c['startup_s'], d['startup_s']))} | <= 0.7 |")
+        L.append(f"| keys after restart | {c['dbsize']} | {d['dbsize']} | | |")
+        L.append("")
     if inproc:
         L.append("## The engine alone\n")
         L.append("`kv-bench --inproc -c 10 -P 100 -t set,get`: the same request stream through an "
@@ -676,8 +815,18 @@ def main():
     if not wanted or "inproc" in wanted:
         log("load inproc: kv-bench --inproc -c 10 -P 100 SET/GET (no sockets)")
         inproc = inproc_load(paths, quick, args.runs)
-    skipped.append("start-up time on a 1M-key AOF and a rewrite of 1M keys: not measured yet "
-                   "(need the durability issue's AOF and BGREWRITEAOF in kv-server)")
+    lifecycle = None
+    if not wanted or "aof-lifecycle" in wanted:
+        if aof_ok:
+            log("load aof-lifecycle: BGREWRITEAOF under a GET load, then start-up on the AOF")
+            try:
+                lifecycle = aof_lifecycle(paths, quick)
+            except (RuntimeError, OSError, subprocess.SubprocessError) as e:
+                skipped.append(f"aof-lifecycle: failed -- {e}")
+                log(f"aof-lifecycle: failed -- {e}")
+        else:
+            skipped.append(f"start-up on a 1M-key AOF and a rewrite of 1M keys: skipped -- "
+                           f"{aof_why} (durability issue not merged yet)")
     fsync = fdatasync_latency(tempfile.gettempdir())
     agreement = []
     by = {(r["load"], r["test"], r["generator"]): r for r in rows}
@@ -707,7 +856,7 @@ def main():
     if inproc:
         log("kv-bench --inproc, original load shape (target >= 5M requests/s): " +
             ", ".join(f"{t} {v / 1e6:.2f}M/s" for t, v in inproc.items()))
-    write_report(args.out, meta, rows, rss, skipped, fsync, agreement, micro, inproc)
+    write_report(args.out, meta, rows, rss, skipped, fsync, agreement, micro, inproc, lifecycle)
     log(f"report: {os.path.abspath(os.path.join(args.out, 'report.md'))} "
         f"({meta['seconds']:.0f} s)")
     return 0
