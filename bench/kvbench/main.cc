@@ -1,6 +1,7 @@
 // kv-bench: a load generator that speaks redis-benchmark's command line and
 // output (see options.h for the flags, report.h for the formats), against a
 // server over TCP or, with --inproc, against an Engine in this process.
+#include <csignal>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -15,6 +16,9 @@
 
 int main(int argc, char** argv) {
   using namespace cairn::kvbench;
+  // A server that goes away mid-write is an error kv-bench reports, not a
+  // signal that kills it silently.
+  std::signal(SIGPIPE, SIG_IGN);
   std::vector<std::string> args(argv + 1, argv + argc);
   auto parsed = ParseOptions(args);
   if (!parsed.ok()) {
