@@ -3,9 +3,13 @@
 // server over TCP or, with --inproc, against an Engine in this process.
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
+
+#include <unistd.h>
 
 #include "bench/kvbench/options.h"
 #include "bench/kvbench/report.h"
@@ -35,7 +39,36 @@ int main(int argc, char** argv) {
     return 0;
   }
   std::unique_ptr<cairn::bench::InprocEngine> inproc;
-  if (o.inproc) inproc = std::make_unique<cairn::bench::InprocEngine>();
+  std::string inproc_dir;
+  if (o.inproc) {
+    // The engine's files (an AOF under --engine-config "appendonly yes") go
+    // to a directory of its own, removed at the end.
+    const char* tmp = std::getenv("TMPDIR");
+    std::string templ = std::string(tmp && *tmp ? tmp : "/tmp") + "/kv-bench-inproc-XXXXXX";
+    if (::mkdtemp(templ.data()) == nullptr) {
+      std::perror("kv-bench: mkdtemp");
+      return 1;
+    }
+    inproc_dir = templ;
+    std::vector<std::string> config = {"--dir", inproc_dir};
+    config.insert(config.end(), o.engine_config.begin(), o.engine_config.end());
+    try {
+      inproc = std::make_unique<cairn::bench::InprocEngine>(config);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "%s\n", e.what());
+      std::filesystem::remove_all(inproc_dir);
+      return 1;
+    }
+  }
+  struct RemoveDir {
+    std::string path;
+    ~RemoveDir() {
+      if (!path.empty()) {
+        std::error_code ec;
+        std::filesystem::remove_all(path, ec);
+      }
+    }
+  } remove_dir{inproc_dir};
 
   std::vector<TestSpec> tests = ExpandTests(o);
   std::vector<TestResult> results;

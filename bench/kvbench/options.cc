@@ -162,6 +162,13 @@ Result<Options> ParseOptions(std::span<const std::string> args) {
       o.seed = static_cast<uint64_t>(n);
     } else if (a == "--inproc") {
       o.inproc = true;
+    } else if (a == "--engine-config") {
+      size_t sp = std::string::npos;
+      if (!value(&v) || v.empty() || (sp = v.find(' ')) == 0 || sp == std::string::npos) {
+        return Bad("option --engine-config: expected \"name value\", got '" + v + "'");
+      }
+      o.engine_config.push_back("--" + v.substr(0, sp));
+      o.engine_config.push_back(v.substr(sp + 1));
     } else if (a == "--help") {
       o.help = true;
     } else if (a == "-v" || a == "--version") {
@@ -220,6 +227,10 @@ Beyond redis-benchmark:
  --json                 One JSON document with every test's results
  --inproc               Send the same request stream through an Engine in this
                         process (no sockets): the engine's ceiling
+ --engine-config "<name> <value>"
+                        With --inproc: a configuration parameter of the engine
+                        (repeatable), e.g. "appendonly yes"; its files go to
+                        a fresh directory under $TMPDIR
  --seed <n>             Seed of the key and value generators (default 1)
  --help                 This text
 )";

@@ -41,7 +41,10 @@ struct Options {
   KeyDist dist = KeyDist::kUniform;  // --dist
   double zipf_theta = 0.99;          // --zipf-theta
   bool inproc = false;               // --inproc: an Engine in this process
-  uint64_t seed = 1;                 // --seed
+  // --engine-config "name value" (repeatable): the in-process engine's
+  // configuration, as "--name value" arguments (e.g. "appendonly yes").
+  std::vector<std::string> engine_config;
+  uint64_t seed = 1;  // --seed
   bool help = false;
   bool version = false;
 };

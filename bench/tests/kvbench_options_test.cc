@@ -74,6 +74,16 @@ TEST(KvBenchOptions, Extras) {
   EXPECT_EQ(Parse({"--dist", "uniform"})->dist, KeyDist::kUniform);
 }
 
+TEST(KvBenchOptions, EngineConfigBecomesArguments) {
+  auto o = Parse(
+      {"--inproc", "--engine-config", "appendonly yes", "--engine-config", "appendfsync always"});
+  ASSERT_TRUE(o.ok()) << o.status().message();
+  EXPECT_EQ(o->engine_config,
+            (std::vector<std::string>{"--appendonly", "yes", "--appendfsync", "always"}));
+  EXPECT_FALSE(Parse({"--engine-config", "appendonly"}).ok());
+  EXPECT_FALSE(Parse({"--engine-config", " yes"}).ok());
+}
+
 TEST(KvBenchOptions, RatioAloneSelectsTheMixedTest) {
   auto o = Parse({"--ratio", "1:10"});
   ASSERT_TRUE(o.ok());
