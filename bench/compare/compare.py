@@ -12,7 +12,7 @@ The numbers are read, not asserted: nothing here fails because Cairn is
 slower. It fails only when a server or a generator does not work.
 
 Usage: compare.py --kv-server PATH --kv-bench PATH [--out DIR] [--quick]
-                  [--runs N] [--micro PATH]
+                  [--runs N] [--micro PATH] [--loads a,b] [--save-results DIR]
 CAIRN_BENCH_QUICK=1 in the environment is the same as --quick.
 """
 
@@ -769,6 +769,9 @@ def main():
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--build-type", default="")
     ap.add_argument("--loads", default="", help="comma-separated load ids (default: all)")
+    ap.add_argument("--save-results", metavar="DIR",
+                    help="also copy report.md and results.json to DIR/<date>-<host>.md/.json "
+                         "(bench/results, to check a run in)")
     args = ap.parse_args()
     quick = args.quick or os.environ.get("CAIRN_BENCH_QUICK") == "1"
     for tool in ("redis-server", "redis-benchmark"):
@@ -857,6 +860,13 @@ def main():
         log("kv-bench --inproc, original load shape (target >= 5M requests/s): " +
             ", ".join(f"{t} {v / 1e6:.2f}M/s" for t, v in inproc.items()))
     write_report(args.out, meta, rows, rss, skipped, fsync, agreement, micro, inproc, lifecycle)
+    if args.save_results:
+        os.makedirs(args.save_results, exist_ok=True)
+        stem = datetime.datetime.utcnow().strftime("%Y-%m-%d") + "-" + platform.node()
+        for src, ext in (("report.md", ".md"), ("results.json", ".json")):
+            shutil.copyfile(os.path.join(args.out, src),
+                            os.path.join(args.save_results, stem + ext))
+        log(f"saved: {os.path.join(args.save_results, stem)}.md/.json")
     log(f"report: {os.path.abspath(os.path.join(args.out, 'report.md'))} "
         f"({meta['seconds']:.0f} s)")
     return 0
