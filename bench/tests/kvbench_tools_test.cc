@@ -102,6 +102,19 @@ TEST_F(KvBenchTools, TheOriginalLoadAndTheExtras) {
   EXPECT_GT(std::stoll(out.substr(at + 12)), 100) << out;
 }
 
+TEST_F(KvBenchTools, PipelinesLargerThanTheSocketBufferArriveWhole) {
+  // 5000 SETs of 1 KiB per write: the socket takes them in parts (EPOLLOUT).
+  int code = -1;
+  std::string out = RunCapture(Bench("-c 2 -n 20000 -P 5000 -d 1000 -r 100 -t set --csv"), &code);
+  ASSERT_EQ(code, 0) << out;
+  auto lines = Lines(out);
+  ASSERT_EQ(lines.size(), 2u) << out;
+  auto cells = kvbench::testing::QuotedCells(lines[1]);
+  ASSERT_TRUE(cells.has_value()) << lines[1];
+  EXPECT_EQ((*cells)[0], "SET");
+  EXPECT_GT(std::stod((*cells)[1]), 100);
+}
+
 TEST_F(KvBenchTools, ErrorsAreReportedNotHidden) {
   int code = -1;
   // A server that refuses connections: kv-bench says so and fails.
