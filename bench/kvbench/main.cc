@@ -4,6 +4,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -18,7 +19,9 @@
 #include "bench/support/bench_env.h"
 #include "engine/version.h"
 
-int main(int argc, char** argv) {
+namespace {
+
+int Run(int argc, char** argv) {
   using namespace cairn::kvbench;
   // A server that goes away mid-write is an error kv-bench reports, not a
   // signal that kills it silently.
@@ -107,4 +110,15 @@ int main(int argc, char** argv) {
   if (o.output == OutputMode::kJson) std::fputs(JsonDocument(results, o).c_str(), stdout);
   if (o.output == OutputMode::kQuiet || o.output == OutputMode::kCsv) std::fputs("\n", stdout);
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return Run(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "kv-bench: %s\n", e.what());
+    return 1;
+  }
 }

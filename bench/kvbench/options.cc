@@ -67,9 +67,14 @@ Result<Options> ParseOptions(std::span<const std::string> args) {
     };
     auto int_value = [&](int64_t lo, int64_t hi, int64_t* out) -> Status {
       std::string v;
-      if (!value(&v)) return Bad("option " + a + " needs a value");
+      std::string what = "option ";
+      what += a;
+      if (!value(&v)) return Bad(what + " needs a value");
       if (!ParseInt(v, out) || *out < lo || *out > hi) {
-        return Bad("option " + a + ": invalid value '" + v + "'");
+        what += ": invalid value '";
+        what += v;
+        what += "'";
+        return Bad(what);
       }
       return Status::Ok();
     };

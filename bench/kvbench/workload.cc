@@ -125,7 +125,7 @@ void BatchBuilder::AppendValue(std::string& out) {
 void BatchBuilder::AppendOne(std::string& out) {
   std::string_view t = test_;
   if (t == "mixed") {
-    uint64_t total = static_cast<uint64_t>(o_.ratio_writes + o_.ratio_reads);
+    uint64_t total = static_cast<uint64_t>(o_.ratio_writes) + static_cast<uint64_t>(o_.ratio_reads);
     t = rng_.Below(total) < static_cast<uint64_t>(o_.ratio_writes) ? "set" : "get";
   }
   if (t == "ping_inline") {

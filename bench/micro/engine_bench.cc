@@ -65,7 +65,7 @@ void RunOnePerWake(benchmark::State& state, std::string_view command) {
   size_t i = 0;
   size_t reply_bytes = 0;
   AllocMeter meter;
-  for (auto _ : state) {
+  for (auto _ : state) {  // NOLINT(clang-analyzer-deadcode.DeadStores)
     reply_bytes += e.RoundTrip(s, reqs[i++ & (kKeys - 1)]);
   }
   meter.Report(state);
@@ -90,7 +90,7 @@ void RunPipelined(benchmark::State& state, std::string_view command) {
   size_t i = 0;
   size_t reply_bytes = 0;
   AllocMeter meter;
-  for (auto _ : state) {
+  for (auto _ : state) {  // NOLINT(clang-analyzer-deadcode.DeadStores)
     reply_bytes += e.RoundTrip(s, batches[i++ % batches.size()]);
   }
   meter.Report(state, static_cast<double>(depth));

@@ -40,7 +40,7 @@ void BM_DictInsert(benchmark::State& state) {
   const size_t n = static_cast<size_t>(state.range(0));
   std::vector<Entry*> entries = MakeEntries(n, "key:");
   AllocMeter meter;
-  for (auto _ : state) {
+  for (auto _ : state) {  // NOLINT(clang-analyzer-deadcode.DeadStores)
     Dict<MainLink> dict(&kHashKey);
     for (Entry* e : entries) dict.Insert(e);
     benchmark::DoNotOptimize(dict.size());
@@ -66,7 +66,7 @@ void RunFind(benchmark::State& state, bool hit) {
   size_t i = 0;
   size_t found = 0;
   AllocMeter meter;
-  for (auto _ : state) {
+  for (auto _ : state) {  // NOLINT(clang-analyzer-deadcode.DeadStores)
     found += dict.Find(probes[i++ & 4095]) != nullptr;
   }
   meter.Report(state);
@@ -96,7 +96,7 @@ void BM_DictRehashStep(benchmark::State& state) {
   };
   rebuild();
   AllocMeter meter;
-  for (auto _ : state) {
+  for (auto _ : state) {  // NOLINT(clang-analyzer-deadcode.DeadStores)
     if (!dict->RehashSteps(1)) {
       state.PauseTiming();
       rebuild();
