@@ -1,0 +1,83 @@
+// Durability: the engine's side of the append-only file -- loading at start,
+// logging effects, the batch point's group commit, holding replies until
+// their log position is durable, refusing writes after disk errors, rewrites
+// (compaction) and the figures INFO persistence shows.
+//
+// The file format, write path and policies live in engine/aof/; this unit
+// connects them to the keyspace, the sessions and the configuration.
+//
+// Holding replies (appendfsync always): at EndBatch, every session with new
+// output gets a hold at the log position written so far (reads included: a
+// read may show a value a crash could take back). Output up to a hold is
+// released once durable() reaches the hold's position. Under the other
+// policies nothing is held. Invariants: holds of a session are in output
+// order with non-decreasing positions; release_end only grows.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/aof/aof_log.h"
+#include "engine/util/status.h"
+
+namespace cairn {
+
+class Engine;
+struct Session;
+
+class Durability {
+ public:
+  explicit Durability(Engine& engine);
+  ~Durability();
+
+  // Loads the AOF (when appendonly is on) and opens the log.
+  Status Start();
+  bool enabled() const { return log_ != nullptr; }
+  aof::AofLog* log() { return log_.get(); }
+  const aof::AofLog* log() const { return log_.get(); }
+
+  void OnEffect(int db, std::span<const std::string_view> args);
+  // The batch point: flush, request syncs, place holds on sessions in ready.
+  void EndBatch(const std::vector<Session*>& ready);
+  void Tick();
+  void OnSynced(uint64_t token, const Status& status);
+
+  // Releasable output of s.
+  size_t Releasable(const Session* s) const;
+  bool HoldsTooMuch(const Session* s) const;
+  void Forget(Session* s);  // killed or closed: nothing to hold
+
+  // -MISCONF text when writes must be refused, else "".
+  std::string WriteRefusal() const;
+  // The log failed under always: the server must exit.
+  bool fatal() const { return log_ && log_->fatal(); }
+
+  // BGREWRITEAOF. An error carries the reply text.
+  Status StartRewrite();
+  // CONFIG SET appendonly / appendfsync / related.
+  Status OnConfigChanged(const std::string& name);
+  // SHUTDOWN: writes what is buffered and asks for the final sync; done()
+  // tells when everything written is durable.
+  Status BeginShutdown(bool force);
+  bool ShutdownDone() const { return !log_ || log_->all_durable() || log_->fatal(); }
+
+  bool loading() const { return loading_; }
+  bool rewrite_scheduled() const { return rewrite_scheduled_; }
+
+ private:
+  aof::LogOptions Options();
+  void ReleaseHolds();
+  bool Holding() const;
+  void WriteBase(std::string& out);
+  void MaybeAutoRewrite();
+
+  Engine& engine_;
+  std::unique_ptr<aof::AofLog> log_;
+  bool loading_ = false;
+  bool rewrite_scheduled_ = false;
+  uint64_t generation_ = 0;  // each log gets its own sync-token range
+};
+
+}  // namespace cairn
