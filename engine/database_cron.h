@@ -47,9 +47,9 @@ class DatabaseCron {
   void Upkeep();
 
   Engine& engine_;
-  uint32_t next_db_ = 0;           // next database the expiry cycle visits
-  bool out_of_time_ = false;       // the last cycle hit its time limit
-  int64_t last_fast_start_us_ = 0; // monotonic start of the last fast cycle
+  uint32_t next_db_ = 0;            // next database the expiry cycle visits
+  bool out_of_time_ = false;        // the last cycle hit its time limit
+  int64_t last_fast_start_us_ = 0;  // monotonic start of the last fast cycle
   uint32_t next_resize_db_ = 0;
   uint32_t next_rehash_db_ = 0;
 };

@@ -8,6 +8,8 @@
 #include "engine/command/slowlog.h"
 #include "engine/database_cron.h"
 #include "engine/keyspace/access_clock.h"
+#include "engine/output_limit.h"
+#include "engine/util/repr.h"
 #include "engine/util/strconv.h"
 
 namespace cairn {
@@ -34,47 +36,10 @@ std::string DrawRunId(RandomSource& random) {
   return id;
 }
 
-// Appends Redis's quoted representation of s (sdscatrepr), as MONITOR shows
-// arguments.
-void AppendRepr(std::string& out, std::string_view s) {
-  out.push_back('"');
-  for (unsigned char c : s) {
-    switch (c) {
-      case '\\':
-        out += "\\\\";
-        break;
-      case '"':
-        out += "\\\"";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\a':
-        out += "\\a";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      default:
-        if (c >= 0x20 && c < 0x7f) {
-          out.push_back(static_cast<char>(c));
-        } else {
-          char buf[5];
-          std::snprintf(buf, sizeof(buf), "\\x%02x", c);
-          out += buf;
-        }
-    }
-  }
-  out.push_back('"');
-}
-
 constexpr std::string_view kNoAuth = "NOAUTH Authentication required.";
+// The reply buffer an unauthenticated client may fill (Redis's static
+// per-client buffer).
+constexpr size_t kUnauthenticatedOutputLimit = 16 * 1024;
 
 }  // namespace
 
@@ -283,6 +248,17 @@ void Engine::Execute(Session* s) {
     } else if (s->reply_mode == ReplyMode::kSkipNext) {
       s->reply_mode = ReplyMode::kSkipThis;
     }
+    // A client that has not authenticated may not make the server hold
+    // replies for it: once its unsent replies outgrow one reply buffer it is
+    // closed and they are dropped (redis-server 7.0.15 as Debian 12 ships it).
+    if (s->output.size() > kUnauthenticatedOutputLimit && AuthRequired(s)) {
+      env_.logger().Log(LogLevel::kWarning,
+                        "Closing unauthenticated client over the output buffer limit (id=" +
+                            std::to_string(s->id) + " addr=" + s->info.peer + ")");
+      ++stats_.client_outbuf_limit_disconnections;
+      KillSession(s);
+    }
+    CheckOutputLimit(s);
     if (!s->output.empty() || s->closing()) MarkReady(s);
   };
 
@@ -411,6 +387,7 @@ void Engine::FeedMonitors(Session* s, std::span<const std::string_view> argv) {
       continue;
     }
     m->output.Append(line);
+    CheckOutputLimit(m);
     MarkReady(m);
   }
 }
@@ -492,7 +469,21 @@ void Engine::Tick() {
   durability_->Tick();
   CheckDurabilityFatal();
   CloseIdleSessions();
+  // A client over the soft limit is closed once its grace period ends, even
+  // if it gets no new replies meanwhile.
+  for (auto& [id, s] : sessions_) {
+    if (s->output_soft_since_ms != 0) CheckOutputLimit(s.get());
+  }
   last_tick_ms_ = now_ms_;
+}
+
+void Engine::CheckOutputLimit(Session* s) {
+  if (s->close_asap || !OutputLimitReached(*s, settings(), now_ms_)) return;
+  env_.logger().Log(LogLevel::kWarning, "Client id=" + std::to_string(s->id) +
+                                            " addr=" + s->info.peer +
+                                            " closed for overcoming of output buffer limits.");
+  ++stats_.client_outbuf_limit_disconnections;
+  KillSession(s);
 }
 
 void Engine::CloseIdleSessions() {

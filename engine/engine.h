@@ -188,6 +188,8 @@ class Engine {
   void ReleaseSession(Session* s);
   void CloseIdleSessions();
   void CheckDurabilityFatal();
+  // Closes s when its unsent replies pass client-output-buffer-limit.
+  void CheckOutputLimit(Session* s);
 
   Env& env_;
   EngineHost default_host_;

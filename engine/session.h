@@ -66,7 +66,8 @@ struct Session {
   uint64_t commands_processed = 0;
   uint64_t net_input_bytes = 0;
   uint64_t net_output_bytes = 0;
-  size_t output_peak = 0;  // most output bytes held at once (CLIENT LIST rbp)
+  size_t output_peak = 0;            // most output bytes held at once (CLIENT LIST rbp)
+  int64_t output_soft_since_ms = 0;  // over the soft output limit since (0: not over)
 
   // Replies held until the log is durable (appendfsync always; durability.h).
   // Offsets count output bytes from the session's first: net_output_bytes

@@ -1,5 +1,8 @@
 #include "net/posix_env.h"
 
+#include <cerrno>
+#include <cstring>
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <spdlog/sinks/basic_file_sink.h>
@@ -9,9 +12,6 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 
 namespace cairn {
 namespace {
@@ -278,10 +278,18 @@ void SpdLogger::Log(LogLevel level, std::string_view message) {
   if (level < level_) return;
   spdlog::level::level_enum l = spdlog::level::info;
   switch (level) {
-    case LogLevel::kDebug: l = spdlog::level::debug; break;
-    case LogLevel::kVerbose: l = spdlog::level::debug; break;
-    case LogLevel::kNotice: l = spdlog::level::info; break;
-    case LogLevel::kWarning: l = spdlog::level::warn; break;
+    case LogLevel::kDebug:
+      l = spdlog::level::debug;
+      break;
+    case LogLevel::kVerbose:
+      l = spdlog::level::debug;
+      break;
+    case LogLevel::kNotice:
+      l = spdlog::level::info;
+      break;
+    case LogLevel::kWarning:
+      l = spdlog::level::warn;
+      break;
   }
   logger_->log(l, "{}", message);
 }

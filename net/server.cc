@@ -1,12 +1,12 @@
 #include "net/server.h"
 
-#include <sys/resource.h>
-#include <sys/utsname.h>
-#include <unistd.h>
-
 #include <csignal>
 #include <cstdio>
 #include <fstream>
+
+#include <sys/resource.h>
+#include <sys/utsname.h>
+#include <unistd.h>
 
 #include "net/posix_env.h"
 

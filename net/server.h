@@ -14,12 +14,13 @@
 // the io_context.
 #pragma once
 
-#include <boost/asio.hpp>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
+
+#include <boost/asio.hpp>
 
 #include "engine/engine.h"
 #include "engine/host.h"

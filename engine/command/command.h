@@ -83,7 +83,7 @@ class CommandTable {
   std::vector<std::string> unbound_;
 
   std::vector<std::unique_ptr<Command>> commands_;
-  std::vector<Command*> slots_;          // open addressing by name hash
+  std::vector<Command*> slots_;  // open addressing by name hash
   std::vector<std::string_view> slot_names_;
 };
 

@@ -277,7 +277,7 @@ void CommandInfo(CommandContext& ctx) {
   for (size_t i = 2; i < ctx.argc(); ++i) {
     const Command* cmd = LookupFullName(ctx.engine().commands(), ctx.arg(i));
     if (cmd == nullptr) {
-      w.NullArray();
+      w.NullBulk();  // Redis 7.0 answers an unknown name with a null bulk in RESP2
     } else {
       ReplyCommandInfo(w, *cmd);
     }

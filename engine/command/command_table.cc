@@ -1,8 +1,7 @@
-#include "engine/command/command.h"
-
 #include <algorithm>
 #include <map>
 
+#include "engine/command/command.h"
 #include "engine/command/context.h"
 #include "engine/util/siphash.h"
 
@@ -15,9 +14,8 @@ constexpr SipKey kNameHashKey = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 
 uint64_t NameHash(std::string_view lower) { return SipHash12(kNameHashKey, lower); }
 
 std::span<const HandlerBinding> (*const kFamilies[])() = {
-    StringHandlers,     BitHandlers,    KeyHandlers,    ExpireHandlers,
-    ConnectionHandlers, ClientHandlers, ServerHandlers, ConfigHandlers,
-    CommandHandlers,
+    StringHandlers, BitHandlers,    KeyHandlers,    ExpireHandlers,  ConnectionHandlers,
+    ClientHandlers, ServerHandlers, ConfigHandlers, CommandHandlers,
 };
 
 void Unavailable(CommandContext& ctx) {

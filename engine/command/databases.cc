@@ -26,9 +26,8 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view lower) {
 
 // FLUSHDB / FLUSHALL take nothing, SYNC or ASYNC.
 bool ValidFlushArgs(CommandContext& ctx) {
-  if (ctx.argc() == 1 ||
-      (ctx.argc() == 2 && (EqualsIgnoreCase(ctx.arg(1), "sync") ||
-                           EqualsIgnoreCase(ctx.arg(1), "async")))) {
+  if (ctx.argc() == 1 || (ctx.argc() == 2 && (EqualsIgnoreCase(ctx.arg(1), "sync") ||
+                                              EqualsIgnoreCase(ctx.arg(1), "async")))) {
     return true;
   }
   ctx.reply().SyntaxError();

@@ -23,8 +23,7 @@ std::string_view TypeName(const Entry* e);
 // Replies with the error and returns false otherwise: "value is not an
 // integer or out of range" / "value is out of range, value must between ..."
 // or, when given, `error` for both.
-bool ParseIntArg(CommandContext& ctx, std::string_view arg, int* out,
-                 std::string_view error = {});
+bool ParseIntArg(CommandContext& ctx, std::string_view arg, int* out, std::string_view error = {});
 
 // A database number for MOVE, COPY ... DB and SELECT: ParseIntArg, then
 // "ERR DB index is out of range" outside 0..databases-1.

@@ -49,13 +49,12 @@ void BitfieldKeys(std::span<const std::string_view> args, std::vector<KeyRef>* o
     std::string_view arg = CString(args[i]);
     if (EqualsNoCase(arg, "get") && remaining >= 2) {
       i += 2;
-    } else if ((EqualsNoCase(arg, "set") || EqualsNoCase(arg, "incrby")) && remaining >= 3) {
-      readonly = false;
-      break;
     } else if (EqualsNoCase(arg, "overflow") && remaining >= 1) {
       i += 1;
     } else {
-      readonly = false;  // a syntax error: assume the worst
+      // SET or INCRBY writes; anything else is a syntax error, where we
+      // assume the worst.
+      readonly = false;
       break;
     }
   }

@@ -65,7 +65,7 @@ void ReplyRange(CommandContext& ctx, const LcsOptions& o, uint32_t a_start, uint
   r.Array(2);
   r.Integer(b_start);
   r.Integer(b_end);
-  if (o.with_match_len) r.Integer(static_cast<int64_t>(a_end - a_start + 1));
+  if (o.with_match_len) r.Integer(static_cast<int64_t>(a_end) - a_start + 1);
 }
 
 }  // namespace

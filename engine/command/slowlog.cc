@@ -2,9 +2,9 @@
 
 namespace cairn {
 
-void SlowLog::MaybeAdd(int64_t threshold_us, int64_t max_len, int64_t duration_us,
-                       int64_t time_sec, std::span<const std::string_view> argv,
-                       std::string_view peer, std::string_view client_name) {
+void SlowLog::MaybeAdd(int64_t threshold_us, int64_t max_len, int64_t duration_us, int64_t time_sec,
+                       std::span<const std::string_view> argv, std::string_view peer,
+                       std::string_view client_name) {
   if (threshold_us < 0 || duration_us < threshold_us) return;
   SlowLogEntry e;
   e.id = next_id_++;

@@ -43,11 +43,26 @@ enum CommandFlag : uint32_t {
   kCmdProtected = 1u << 21,
 };
 
-inline constexpr std::string_view kCommandFlagNames[] = {
-    "write",   "readonly",    "denyoom", "module",       "admin",        "pubsub",
-    "noscript", "blocking",   "loading", "stale",        "skip_monitor", "skip_slowlog",
-    "asking",  "fast",        "no_auth", "no_mandatory_keys", "no_async_loading", "no_multi",
-    "movablekeys", "allow_busy"};
+inline constexpr std::string_view kCommandFlagNames[] = {"write",
+                                                         "readonly",
+                                                         "denyoom",
+                                                         "module",
+                                                         "admin",
+                                                         "pubsub",
+                                                         "noscript",
+                                                         "blocking",
+                                                         "loading",
+                                                         "stale",
+                                                         "skip_monitor",
+                                                         "skip_slowlog",
+                                                         "asking",
+                                                         "fast",
+                                                         "no_auth",
+                                                         "no_mandatory_keys",
+                                                         "no_async_loading",
+                                                         "no_multi",
+                                                         "movablekeys",
+                                                         "allow_busy"};
 
 // ACL categories, in Redis's order (COMMAND INFO prints them as "@name").
 enum AclCategory : uint32_t {
@@ -75,23 +90,23 @@ enum AclCategory : uint32_t {
 };
 
 inline constexpr std::string_view kAclCategoryNames[] = {
-    "keyspace", "read",   "write",    "set",         "sortedset", "list",      "hash",
-    "string",   "bitmap", "hyperloglog", "geo",      "stream",    "pubsub",    "admin",
-    "fast",     "slow",   "blocking", "dangerous",   "connection", "transaction", "scripting"};
+    "keyspace", "read",   "write",       "set",       "sortedset",  "list",        "hash",
+    "string",   "bitmap", "hyperloglog", "geo",       "stream",     "pubsub",      "admin",
+    "fast",     "slow",   "blocking",    "dangerous", "connection", "transaction", "scripting"};
 
 // A key spec (Redis 7.0 "key_specs" entry).
 struct KeySpec {
   std::string_view notes;
   std::span<const std::string_view> flags;  // "RW", "ACCESS", "UPDATE", ...
   enum class Begin : uint8_t { kIndex, kKeyword, kUnknown } begin = Begin::kIndex;
-  int begin_index = 0;                 // kIndex
-  std::string_view begin_keyword;      // kKeyword
-  int begin_startfrom = 0;             // kKeyword
+  int begin_index = 0;             // kIndex
+  std::string_view begin_keyword;  // kKeyword
+  int begin_startfrom = 0;         // kKeyword
   enum class Find : uint8_t { kRange, kKeynum, kUnknown } find = Find::kRange;
-  int range_lastkey = 0;               // kRange
+  int range_lastkey = 0;  // kRange
   int range_keystep = 1;
   int range_limit = 0;
-  int keynum_index = 0;                // kKeynum
+  int keynum_index = 0;  // kKeynum
   int keynum_firstkey = 0;
   int keynum_keystep = 1;
 };

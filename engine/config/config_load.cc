@@ -85,7 +85,10 @@ std::vector<std::string> ExpandGlob(FileSystem* fs, const std::string& pattern) 
     for (const std::string& base : current) {
       auto join = [&](const std::string& name) {
         if (base.empty()) return name;
-        return base.back() == '/' ? base + name : base + "/" + name;
+        std::string path = base;
+        if (path.back() != '/') path += '/';
+        path += name;
+        return path;
       };
       if (!HasWildcard(part)) {
         next.push_back(join(part));

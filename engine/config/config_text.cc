@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "engine/util/repr.h"
+
 namespace cairn {
 namespace {
 
@@ -111,44 +113,7 @@ std::optional<std::vector<std::string>> SplitConfigArgs(std::string_view line) {
   }
 }
 
-void AppendQuoted(std::string& out, std::string_view s) {
-  out.push_back('"');
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '\\':
-        out += "\\\\";
-        break;
-      case '"':
-        out += "\\\"";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\a':
-        out += "\\a";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      default:
-        if (c >= 0x20 && c < 0x7f) {
-          out.push_back(static_cast<char>(c));
-        } else {
-          char buf[5];
-          std::snprintf(buf, sizeof(buf), "\\x%02x", c);
-          out += buf;
-        }
-    }
-  }
-  out.push_back('"');
-}
+void AppendQuoted(std::string& out, std::string_view s) { AppendRepr(out, s); }
 
 std::vector<std::string> SplitOnSpaces(std::string_view s) {
   std::vector<std::string> out;

@@ -85,6 +85,8 @@ class Database {
 
   Dict<MainLink>& main() { return main_; }
   Dict<ExpireLink>& expires() { return expires_; }
+  const Dict<MainLink>& main() const { return main_; }
+  const Dict<ExpireLink>& expires() const { return expires_; }
 
   // Background upkeep: rehash steps and shrinking of sparse tables.
   void Upkeep(size_t rehash_steps);

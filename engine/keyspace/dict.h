@@ -44,6 +44,7 @@ struct ExpireLink {
 template <class Link>
 class Dict {
  public:
+  using Bucket = Entry*;                 // the head of a bucket's chain
   static constexpr int kInitialExp = 2;  // 4 buckets
   // A table this many times over-full grows even while resizing is paused.
   static constexpr size_t kForceResizeRatio = 5;
@@ -69,6 +70,20 @@ class Dict {
     if (size() == 0) return nullptr;
     Entry** link = FindLink(key, Hash(key));
     return link ? *link : nullptr;
+  }
+
+  // Find without the rehash step a lookup normally does: for checks that
+  // must not change the table they look at.
+  Entry* Peek(std::string_view key) const {
+    uint64_t hash = Hash(key);
+    for (int t = 0; t <= 1; ++t) {
+      if (t_[t].buckets == nullptr) break;
+      for (Entry* e = t_[t].buckets[hash & t_[t].mask]; e != nullptr; e = Link::Next(e)) {
+        if (e->key() == key) return e;
+      }
+      if (!rehashing()) break;
+    }
+    return nullptr;
   }
 
   // The pointer that points at the entry with this key (a bucket slot or the
@@ -222,6 +237,8 @@ class Dict {
         size_t s0 = Buckets(0);
         size_t span = s0 + Buckets(1) - static_cast<size_t>(rehash_index_);
         size_t h = static_cast<size_t>(rehash_index_) + next64() % span;
+        // While rehashing both tables exist (t_[1] was allocated first).
+        // NOLINTNEXTLINE(clang-analyzer-core.NullDereference)
         head = h >= s0 ? t_[1].buckets[h - s0] : t_[0].buckets[h];
       } else {
         head = t_[0].buckets[next64() & t_[0].mask];
@@ -253,7 +270,9 @@ class Dict {
   }
 
   // Bytes of bucket arrays.
-  size_t TableBytes() const { return bucket_count() * sizeof(Entry*); }
+  size_t TableBytes() const {
+    return bucket_count() * sizeof(Bucket);  // NOLINT(bugprone-sizeof-expression)
+  }
 
   // Raw bucket access for samplers that walk buckets by index (active
   // expiry): the head of bucket `index & mask` of table t (0, or 1 while
@@ -319,8 +338,9 @@ class Dict {
       return;
     }
     size_t buckets = Buckets(0);
+    // Over-full past the ratio: used / buckets > kForceResizeRatio.
     if (t_[0].used >= buckets &&
-        (resize_paused_ == 0 || t_[0].used / buckets > kForceResizeRatio)) {
+        (resize_paused_ == 0 || t_[0].used >= (kForceResizeRatio + 1) * buckets)) {
       StartResize(t_[0].used + 1);
     }
   }
@@ -329,7 +349,8 @@ class Dict {
     size_t n = size_t{1} << kInitialExp;
     while (n < min_size) n <<= 1;
     if (t_[0].buckets != nullptr && n == Buckets(0)) return false;
-    auto* b = static_cast<Entry**>(std::calloc(n, sizeof(Entry*)));
+    auto* b =
+        static_cast<Entry**>(std::calloc(n, sizeof(Bucket)));  // NOLINT(bugprone-sizeof-expression)
     if (b == nullptr) throw std::bad_alloc();
     if (t_[0].buckets == nullptr) {
       t_[0] = Table{b, n - 1, 0};

@@ -125,12 +125,14 @@ class Entry {
   static constexpr uint32_t kExpireBit = 1u << 30;
   static constexpr uint32_t kSharedBit = 1u << 31;
 
-  static Entry* Allocate(std::string_view key, size_t inline_len, bool with_expire,
-                         ObjType type, Encoding enc, Storage storage);
+  static Entry* Allocate(std::string_view key, size_t inline_len, bool with_expire, ObjType type,
+                         Encoding enc, Storage storage);
   // A new entry under key with e's value (heap strings copied) and e's lru,
   // shared flag and (with_expire) deadline.
   static Entry* CopyAs(const Entry* e, std::string_view key, bool with_expire);
-  size_t header_size() const { return sizeof(Entry) + (has_expire_block() ? sizeof(ExpiryBlock) : 0); }
+  size_t header_size() const {
+    return sizeof(Entry) + (has_expire_block() ? sizeof(ExpiryBlock) : 0);
+  }
   ExpiryBlock* expiry() const {
     return reinterpret_cast<ExpiryBlock*>(const_cast<Entry*>(this) + 1);
   }

@@ -26,9 +26,12 @@ class Keyspace {
 
   int count() const { return static_cast<int>(dbs_.size()); }
   Database& db(int index) { return *dbs_[static_cast<size_t>(index)]; }
+  const Database& db(int index) const { return *dbs_[static_cast<size_t>(index)]; }
   const SipKey& hash_key() const { return hash_key_; }
 
-  void SwapDatabases(int a, int b) { dbs_[static_cast<size_t>(a)]->swap(*dbs_[static_cast<size_t>(b)]); }
+  void SwapDatabases(int a, int b) {
+    dbs_[static_cast<size_t>(a)]->swap(*dbs_[static_cast<size_t>(b)]);
+  }
   void FlushAll();
   size_t TotalKeys() const;
   // The access clock new entries get: LRU seconds, or LFU minutes << 8 and

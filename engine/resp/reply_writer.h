@@ -76,9 +76,7 @@ class ReplyWriter {
   void EndDeferredSet(size_t mark, size_t n) { InsertHeader(mark, resp_ == 3 ? '~' : '*', n); }
 
   // Common errors with Redis's texts.
-  void WrongType() {
-    Error("WRONGTYPE Operation against a key holding the wrong kind of value");
-  }
+  void WrongType() { Error("WRONGTYPE Operation against a key holding the wrong kind of value"); }
   void SyntaxError() { Error("ERR syntax error"); }
   void NotInteger() { Error("ERR value is not an integer or out of range"); }
 

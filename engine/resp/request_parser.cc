@@ -65,8 +65,7 @@ size_t RequestParser::FindLineEnd(std::string_view buf, size_t from, char c) {
 }
 
 RequestParser::Outcome RequestParser::Parse(std::span<char> buf, const ParserLimits& limits,
-                                            std::vector<std::string_view>& args,
-                                            size_t* consumed) {
+                                            std::vector<std::string_view>& args, size_t* consumed) {
   if (kind_ == Kind::kNone) {
     if (buf.empty()) return Outcome::kIncomplete;
     kind_ = buf[0] == '*' ? Kind::kMultibulk : Kind::kInline;
@@ -205,12 +204,24 @@ bool SplitInlineArgs(std::span<char> line, std::vector<std::string_view>& args) 
         } else if (c == '\\' && at(p + 1) != '\0') {
           ++p;
           switch (*p) {
-            case 'n': *out++ = '\n'; break;
-            case 'r': *out++ = '\r'; break;
-            case 't': *out++ = '\t'; break;
-            case 'b': *out++ = '\b'; break;
-            case 'a': *out++ = '\a'; break;
-            default: *out++ = *p; break;
+            case 'n':
+              *out++ = '\n';
+              break;
+            case 'r':
+              *out++ = '\r';
+              break;
+            case 't':
+              *out++ = '\t';
+              break;
+            case 'b':
+              *out++ = '\b';
+              break;
+            case 'a':
+              *out++ = '\a';
+              break;
+            default:
+              *out++ = *p;
+              break;
           }
         } else if (c == '"') {
           char next = at(p + 1);

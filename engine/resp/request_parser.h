@@ -69,8 +69,7 @@ class RequestParser {
   void Reset();
 
  private:
-  Outcome ParseInline(std::span<char> buf, std::vector<std::string_view>& args,
-                      size_t* consumed);
+  Outcome ParseInline(std::span<char> buf, std::vector<std::string_view>& args, size_t* consumed);
   Outcome ParseMultibulk(std::span<char> buf, const ParserLimits& limits,
                          std::vector<std::string_view>& args, size_t* consumed);
   // Finds the first `c` at or after scan_ in buf, stopping at a NUL byte as
@@ -80,11 +79,11 @@ class RequestParser {
 
   enum class Kind : unsigned char { kNone, kInline, kMultibulk };
   Kind kind_ = Kind::kNone;
-  size_t pos_ = 0;          // offset of the next unparsed byte of the request
-  size_t scan_ = 0;         // line search resumes here
+  size_t pos_ = 0;   // offset of the next unparsed byte of the request
+  size_t scan_ = 0;  // line search resumes here
   bool scan_hit_nul_ = false;
-  int64_t remaining_ = 0;   // multibulk: arguments still to read
-  int64_t bulk_len_ = -1;   // multibulk: length of the current bulk, -1 before its header
+  int64_t remaining_ = 0;  // multibulk: arguments still to read
+  int64_t bulk_len_ = -1;  // multibulk: length of the current bulk, -1 before its header
   size_t need_ = 0;
   std::vector<std::pair<size_t, size_t>> spans_;  // finished arguments (offset, length)
   std::string error_;

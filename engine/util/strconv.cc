@@ -84,7 +84,8 @@ std::optional<double> ParseDouble(std::string_view s) {
   errno = 0;
   char* end = nullptr;
   double v = std::strtod(buf, &end);
-  if (std::isspace(static_cast<unsigned char>(buf[0])) || static_cast<size_t>(end - buf) != s.size()) {
+  if (std::isspace(static_cast<unsigned char>(buf[0])) ||
+      static_cast<size_t>(end - buf) != s.size()) {
     return std::nullopt;
   }
   if (errno == ERANGE && (v == HUGE_VAL || v == -HUGE_VAL || std::fpclassify(v) == FP_ZERO)) {

@@ -162,6 +162,28 @@ TEST(Auth, RejectedCommandsCountAsRejectedCalls) {
   EXPECT_EQ(get->stats.calls, 0u);
 }
 
+TEST(Auth, UnauthenticatedClientCannotPileUpReplies) {
+  EngineHarness h({"--requirepass", "secret"});
+  // 481 NOAUTH replies (34 bytes each) fit in 16 KiB; the 482nd does not.
+  std::string pipeline;
+  for (int i = 0; i < 481; ++i) pipeline += "GET sentinel\r\n";
+  std::string out = h.Send(pipeline);
+  EXPECT_EQ(out.size(), 481u * 34);
+  EXPECT_FALSE(h.session()->close_asap);
+
+  Session* s = h.NewSession();
+  std::string more = pipeline + "GET sentinel\r\nPING\r\n";
+  EXPECT_EQ(h.Send(s, more), "");
+  EXPECT_TRUE(s->close_asap);
+  EXPECT_EQ(h.engine().stats().client_outbuf_limit_disconnections, 1u);
+
+  // Authenticated clients are not limited this way.
+  Session* a = h.NewSession();
+  EXPECT_EQ(h.Run(a, {"AUTH", "secret"}), "+OK\r\n");
+  EXPECT_EQ(h.Send(a, more).size(), 482u * 5 + 7);
+  EXPECT_FALSE(a->close_asap);
+}
+
 TEST(Reset, RestoresTheInitialConnectionState) {
   EngineHarness h({"--requirepass", "secret"});
   Session* s = h.session();
@@ -236,6 +258,75 @@ TEST(UnknownCommand, LeavesNoLastCommand) {
   EXPECT_EQ(h.session()->last_command->fullname, "get");
   h.Run({"CLIENT", "FOO"});
   EXPECT_EQ(h.session()->last_command, nullptr);
+}
+
+}  // namespace
+}  // namespace cairn::testing
+
+namespace cairn::testing {
+namespace {
+
+// Feeds bytes without consuming the replies, as for a client that does
+// not read.
+void Hold(EngineHarness& h, std::string_view bytes) {
+  h.engine().Feed(h.session(), bytes);
+  h.engine().EndBatch();
+}
+
+std::string EchoPipeline(int n, size_t value_size) {
+  std::string value(value_size, 'v');
+  std::string out;
+  for (int i = 0; i < n; ++i) out += "ECHO " + value + "\r\n";
+  return out;
+}
+
+TEST(OutputLimit, HardLimitClosesAtOnceAndDropsReplies) {
+  EngineHarness h({"--client-output-buffer-limit", "normal 10000 0 0"});
+  Session* s = h.session();
+  Hold(h, EchoPipeline(10, 900));  // about 9 KB held
+  EXPECT_FALSE(s->close_asap);
+  Hold(h, EchoPipeline(2, 900));  // past 10000 bytes
+  EXPECT_TRUE(s->close_asap);
+  EXPECT_TRUE(s->output.empty());
+  EXPECT_TRUE(h.engine().ShouldClose(s));
+  EXPECT_EQ(h.engine().stats().client_outbuf_limit_disconnections, 1u);
+}
+
+TEST(OutputLimit, SoftLimitNeedsItsGracePeriod) {
+  EngineHarness h({"--client-output-buffer-limit", "normal 0 5000 2"});
+  Session* s = h.session();
+  Hold(h, EchoPipeline(10, 900));  // over the soft limit: the clock starts
+  EXPECT_FALSE(s->close_asap);
+  h.AdvanceMs(1500);
+  h.engine().Tick();
+  EXPECT_FALSE(s->close_asap);
+  h.AdvanceMs(1000);  // 2.5 s over the soft limit
+  h.engine().Tick();  // no new reply: the tick judges it
+  EXPECT_TRUE(s->close_asap);
+}
+
+TEST(OutputLimit, FallingUnderTheSoftLimitResetsTheClock) {
+  EngineHarness h({"--client-output-buffer-limit", "normal 0 5000 2"});
+  Session* s = h.session();
+  Hold(h, EchoPipeline(10, 900));
+  h.AdvanceMs(1500);
+  h.engine().ConsumeOutput(s, s->output.size());  // the client read it all
+  Hold(h, "PING\r\n");
+  EXPECT_EQ(s->output_soft_since_ms, 0);
+  Hold(h, EchoPipeline(10, 900));  // over again: a new period starts
+  h.AdvanceMs(1500);
+  h.engine().Tick();
+  EXPECT_FALSE(s->close_asap);
+}
+
+TEST(OutputLimit, ClientsThatReadAreNeverCut) {
+  EngineHarness h({"--client-output-buffer-limit", "normal 10000 0 0"});
+  Session* s = h.session();
+  for (int i = 0; i < 50; ++i) {
+    Hold(h, EchoPipeline(5, 900));
+    h.engine().ConsumeOutput(s, s->output.size());
+  }
+  EXPECT_FALSE(s->close_asap);
 }
 
 }  // namespace

@@ -22,10 +22,10 @@ TEST(Expire, EachFormRecordsAnAbsoluteDeadline) {
   EXPECT_EQ(h.Run({"PEXPIRE", "b", "1500"}), Int(1));
   EXPECT_EQ(h.Run({"EXPIREAT", "c", Ms(kStartMs / 1000 + 50)}), Int(1));
   EXPECT_EQ(h.Run({"PEXPIREAT", "d", Ms(kStartMs + 7)}), Int(1));
-  EXPECT_EQ(h.Effects(), (Strings{"0:PEXPIREAT a " + Ms(kStartMs + 100'000),
-                                  "0:PEXPIREAT b " + Ms(kStartMs + 1500),
-                                  "0:PEXPIREAT c " + Ms(kStartMs + 50'000),
-                                  "0:PEXPIREAT d " + Ms(kStartMs + 7)}));
+  EXPECT_EQ(
+      h.Effects(),
+      (Strings{"0:PEXPIREAT a " + Ms(kStartMs + 100'000), "0:PEXPIREAT b " + Ms(kStartMs + 1500),
+               "0:PEXPIREAT c " + Ms(kStartMs + 50'000), "0:PEXPIREAT d " + Ms(kStartMs + 7)}));
   EXPECT_EQ(h.Run({"TTL", "a"}), Int(100));
   EXPECT_EQ(h.Run({"PTTL", "a"}), Int(100'000));
   EXPECT_EQ(h.Run({"EXPIRETIME", "a"}), Int(kStartMs / 1000 + 100));
@@ -161,11 +161,15 @@ TEST(Expire, OverflowIsAnInvalidExpireTime) {
 
 TEST(Expire, DeadlineAlreadyDueDeletesAndRecordsDel) {
   EngineHarness h;
-  const std::vector<std::vector<std::string>> cases = {
-      {"EXPIRE", "r", "0"},       {"EXPIRE", "r", "-10"},         {"PEXPIRE", "r", "-1"},
-      {"PEXPIRE", "r", "0"},      {"EXPIREAT", "r", "1"},         {"EXPIREAT", "r", "0"},
-      {"PEXPIREAT", "r", "1000"}, {"PEXPIREAT", "r", Ms(kStartMs)},
-      {"PEXPIRE", "r", "-9223372036854775808"}};
+  const std::vector<std::vector<std::string>> cases = {{"EXPIRE", "r", "0"},
+                                                       {"EXPIRE", "r", "-10"},
+                                                       {"PEXPIRE", "r", "-1"},
+                                                       {"PEXPIRE", "r", "0"},
+                                                       {"EXPIREAT", "r", "1"},
+                                                       {"EXPIREAT", "r", "0"},
+                                                       {"PEXPIREAT", "r", "1000"},
+                                                       {"PEXPIREAT", "r", Ms(kStartMs)},
+                                                       {"PEXPIRE", "r", "-9223372036854775808"}};
   for (const auto& c : cases) {
     h.Run({"SET", "r", "v"});
     h.ClearEffects();

@@ -1,9 +1,9 @@
 // DEL, UNLINK, EXISTS, TOUCH, TYPE, KEYS, RANDOMKEY, DBSIZE: replies, lookup
 // flags (statistics, access clock), lazy expiry and effects. Expected bytes
 // were checked against redis-server 7.0.15.
-#include <gtest/gtest.h>
-
 #include <set>
+
+#include <gtest/gtest.h>
 
 #include "tests/unit/key_test_util.h"
 
@@ -161,8 +161,7 @@ TEST(KeysKeys, GlobPatterns) {
   h.Run({"SET", "", "empty"});
   EXPECT_EQ(SortedBulks(h.Run({"KEYS", "*"})),
             (Strings{"", "foo", "foobar", "h*llo", "hallo", "heeeello", "hello", "hllo", "hxllo"}));
-  EXPECT_EQ(SortedBulks(h.Run({"KEYS", "h?llo"})),
-            (Strings{"h*llo", "hallo", "hello", "hxllo"}));
+  EXPECT_EQ(SortedBulks(h.Run({"KEYS", "h?llo"})), (Strings{"h*llo", "hallo", "hello", "hxllo"}));
   EXPECT_EQ(SortedBulks(h.Run({"KEYS", "h[ae]llo"})), (Strings{"hallo", "hello"}));
   EXPECT_EQ(SortedBulks(h.Run({"KEYS", "h\\*llo"})), (Strings{"h*llo"}));
   EXPECT_EQ(SortedBulks(h.Run({"KEYS", "foo*"})), (Strings{"foo", "foobar"}));

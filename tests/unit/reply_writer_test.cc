@@ -4,12 +4,12 @@
 // sanitising and error-code accounting.
 #include "engine/resp/reply_writer.h"
 
-#include <gtest/gtest.h>
-
 #include <cmath>
 #include <limits>
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 namespace cairn {
 namespace {
@@ -59,7 +59,8 @@ TEST_P(ReplyWriterTest, Aggregates) {
   w_.Map(3);
   w_.Push(2);
   w_.Array(0);
-  EXPECT_EQ(Bytes(), resp() == 3 ? "*3\r\n~3\r\n%3\r\n>2\r\n*0\r\n" : "*3\r\n*3\r\n*6\r\n*2\r\n*0\r\n");
+  EXPECT_EQ(Bytes(),
+            resp() == 3 ? "*3\r\n~3\r\n%3\r\n>2\r\n*0\r\n" : "*3\r\n*3\r\n*6\r\n*2\r\n*0\r\n");
 }
 
 TEST_P(ReplyWriterTest, Resp3Types) {
@@ -142,10 +143,9 @@ TEST_P(ReplyWriterTest, ErrorsAreSanitisedAndCounted) {
             "-ERR syntax error\r\n"
             "-ERR value is not an integer or out of range\r\n"
             "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n");
-  EXPECT_EQ(errors_.codes,
-            (std::vector<std::string>{"ERR", "WRONGTYPE", "ERR", "ERR",
-                                      "ABCDEFGHIJABCDEFGHIJABCDEFGHIJ", "ERR", "ERR", "ERR",
-                                      "WRONGTYPE"}));
+  EXPECT_EQ(errors_.codes, (std::vector<std::string>{"ERR", "WRONGTYPE", "ERR", "ERR",
+                                                     "ABCDEFGHIJABCDEFGHIJABCDEFGHIJ", "ERR", "ERR",
+                                                     "ERR", "WRONGTYPE"}));
 }
 
 TEST_P(ReplyWriterTest, RawAndBufferSwitch) {
