@@ -107,7 +107,9 @@ void Durability::EndBatch(const std::vector<Session*>& ready) {
     MaybeAutoRewrite();
   }
   bool holding = Holding();
-  uint64_t position = log_ ? log_->written() : 0;
+  // A batch the log could not write yet (a write error) is still owed: its
+  // replies wait for a position past it.
+  uint64_t position = log_ ? log_->written() + log_->buffered() : 0;
   uint64_t durable = log_ ? log_->durable() : 0;
   for (Session* s : ready) {
     uint64_t end = s->output_total();

@@ -80,6 +80,12 @@ Status AofLog::Open(const LoadOutcome& loaded) {
       SyncFailed("fsync of the data directory", s);
     }
   });
+  // Temp files of a rewrite or manifest swap a crash interrupted.
+  if (auto names = fs.ListDir(p.AofDir()); names.ok()) {
+    for (const std::string& name : names.value()) {
+      if (name.rfind("temp-", 0) == 0) (void)fs.Remove(p.InAofDir(name));
+    }
+  }
   bool need_manifest = false;
   if (!loaded.found || loaded.manifest.empty()) {
     Status fresh = WriteFreshBase(loaded.manifest, BaseWriter());
@@ -286,6 +292,9 @@ bool AofLog::WriteBatch(int64_t now_ms) {
 
 void AofLog::Flush(int64_t now_ms, bool force) {
   if (file_ == nullptr || fatal()) return;
+  // Nothing goes into a new incr file before a manifest naming it is in
+  // place: a crash must never leave records in a file no manifest lists.
+  if (!incr_listed_) return;
   if (!batch_.empty()) {
     if (options_.policy == FsyncPolicy::kEverysec && !force && file_sync_inflight_ > 0) {
       // Redis's rule: while a background fsync runs, hold the writes back
@@ -419,9 +428,16 @@ Status AofLog::StartRewrite(const BaseWriter& writer, int64_t now_ms) {
   };
   uint64_t old_barrier = tracker_.Add(written_);
   Sync(r->old_incr.get(), "", waited("fsync of the previous incr file", old_barrier));
-  // The manifest names the new incr file before anything in it counts.
+  // The manifest names the new incr file before anything is written to it;
+  // meanwhile the batch waits in memory.
+  incr_listed_ = false;
   uint64_t manifest_barrier = tracker_.Add(written_);
-  SwapManifest(manifest_.Print(), waited("writing the manifest", manifest_barrier));
+  auto manifest_done = waited("writing the manifest", manifest_barrier);
+  SwapManifest(manifest_.Print(), [this, manifest_done](const Status& s) {
+    incr_listed_ = true;
+    manifest_done(s);
+    Flush(env_.clock().WallUs() / 1000, /*force=*/true);
+  });
   Sync(r->temp.get(), "", waited("fsync of the rewritten base", 0));
   env_.logger().Log(LogLevel::kNotice, "Background append only file rewriting started");
   return Status::Ok();

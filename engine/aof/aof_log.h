@@ -175,6 +175,7 @@ class AofLog {
   uint64_t temp_counter_ = 0;
   uint64_t sync_failures_ = 0;
   bool shutting_down_ = false;
+  bool incr_listed_ = true;  // the current incr file is named by the manifest on disk
 };
 
 }  // namespace cairn::aof
