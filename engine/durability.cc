@@ -1,9 +1,12 @@
 #include "engine/durability.h"
 
 #include <cstdio>
+#include <unordered_set>
 
 #include "engine/aof/record.h"
+#include "engine/command/command.h"
 #include "engine/engine.h"
+#include "engine/util/ascii.h"
 #include "engine/util/strconv.h"
 
 namespace cairn {
@@ -11,6 +14,10 @@ namespace {
 
 constexpr uint64_t kMaxHeldOutputBytes = 64ull << 20;  // per session
 constexpr uint64_t kMaxUnsyncedBytes = 512ull << 20;
+// Entries a rewrite walk writes per batch (four times that per tick): small
+// enough to keep a step well under a millisecond.
+constexpr size_t kWalkStepEntries = 2000;
+constexpr size_t kBaseChunkBytes = 1 << 20;
 
 aof::FsyncPolicy PolicyOf(const std::string& name) {
   if (name == "always") return aof::FsyncPolicy::kAlways;
@@ -50,6 +57,18 @@ class EngineRdbSink final : public aof::RdbSink {
 };
 
 }  // namespace
+
+struct Durability::Walk {
+  int db = 0;
+  uint64_t cursor = 0;
+  bool in_db = false;  // the scan of db has begun
+  // Keys handled before the walk reached them, per database: written at
+  // their cut value, or born after the cut. The walk skips them.
+  std::vector<std::unordered_set<std::string>> handled;
+  std::string buf;  // base records not yet appended to the temp file
+  int buf_db = -1;  // the SELECT in effect in the base
+  uint64_t emitted = 0;
+};
 
 Durability::Durability(Engine& engine) : engine_(engine) {}
 Durability::~Durability() = default;
@@ -103,6 +122,7 @@ bool Durability::Holding() const { return log_ && log_->policy() == aof::FsyncPo
 
 void Durability::EndBatch(const std::vector<Session*>& ready) {
   if (log_) {
+    StepWalk(kWalkStepEntries);
     log_->Flush(engine_.now_ms());
     MaybeAutoRewrite();
   }
@@ -172,6 +192,7 @@ void Durability::Forget(Session* s) {
 
 void Durability::Tick() {
   if (!log_) return;
+  StepWalk(kWalkStepEntries * 4);
   log_->Tick(engine_.now_ms());
   MaybeAutoRewrite();
 }
@@ -214,9 +235,115 @@ Status Durability::StartRewrite() {
     return Status::Invalid("ERR Background append only file rewriting already in progress");
   }
   rewrite_scheduled_ = false;
-  Status st = log_->StartRewrite([this](std::string& out) { WriteBase(out); }, engine_.now_ms());
+  Status st = log_->BeginRewrite(engine_.now_ms());
   if (!st.ok()) return Status::Invalid("ERR " + st.message());
+  walk_ = std::make_unique<Walk>();
+  walk_->handled.resize(static_cast<size_t>(engine_.keyspace().count()));
   return Status::Ok();
+}
+
+void Durability::EmitEntry(int db, const Entry* e) {
+  Walk& w = *walk_;
+  if (w.buf_db != db) {
+    aof::AppendSelect(w.buf, db);
+    w.buf_db = db;
+  }
+  char num[kInt64Chars];
+  char when[kInt64Chars];
+  std::string_view set[] = {"SET", e->key(), e->StringValue(num)};
+  aof::AppendRecord(w.buf, set);
+  if (e->expire_at() > 0) {
+    std::string_view exp[] = {"PEXPIREAT", e->key(),
+                              std::string_view(when, FormatInt64(e->expire_at(), when))};
+    aof::AppendRecord(w.buf, exp);
+  }
+  ++w.emitted;
+  if (w.buf.size() >= kBaseChunkBytes) {
+    log_->AppendBase(w.buf);
+    w.buf.clear();
+  }
+}
+
+void Durability::StepWalk(size_t budget) {
+  if (!walk_ || !log_) return;
+  Walk& w = *walk_;
+  Keyspace& ks = engine_.keyspace();
+  size_t visited = 0;
+  while (w.db < ks.count() && visited < budget) {
+    Database& db = ks.db(w.db);
+    if (!w.in_db) {
+      w.in_db = true;
+      w.cursor = 0;
+      if (db.size() == 0) {
+        ++w.db;
+        w.in_db = false;
+        continue;
+      }
+    }
+    const auto& handled = w.handled[static_cast<size_t>(w.db)];
+    int index = w.db;
+    w.cursor = db.main().Scan(w.cursor, [&](Entry* e) {
+      ++visited;
+      if (!handled.empty() && handled.count(std::string(e->key())) != 0) return;
+      EmitEntry(index, e);
+    });
+    ++visited;  // an empty bucket costs too
+    if (w.cursor == 0) {
+      ++w.db;
+      w.in_db = false;
+    }
+  }
+  if (w.db >= ks.count()) {
+    log_->AppendBase(w.buf);
+    log_->EndBase();
+    walk_.reset();
+  }
+}
+
+void Durability::FinishWalk() {
+  while (walk_) StepWalk(SIZE_MAX);
+}
+
+void Durability::HandleKey(int db, std::string_view key) {
+  auto& handled = walk_->handled[static_cast<size_t>(db)];
+  auto [it, fresh] = handled.emplace(key);
+  if (!fresh) return;
+  // A key the scan already passed was written by it; writing it again
+  // (with the same value: it has not changed since the cut) is harmless.
+  if (Entry* e = engine_.keyspace().db(db).main().Peek(key)) EmitEntry(db, e);
+}
+
+void Durability::BeforeWrite(int db, const Command& cmd, std::span<const std::string_view> argv) {
+  if (!walk_) return;
+  std::string_view name = cmd.fullname;
+  if (name == "flushdb" || name == "flushall" || name == "swapdb") {
+    FinishWalk();
+    return;
+  }
+  const CommandSpec& spec = *cmd.spec;
+  int argc = static_cast<int>(argv.size());
+  if (spec.first_key > 0) {
+    int last = spec.last_key < 0 ? argc + spec.last_key : spec.last_key;
+    int step = spec.key_step > 0 ? spec.key_step : 1;
+    for (int i = spec.first_key; i <= last && i < argc; i += step) {
+      HandleKey(db, argv[static_cast<size_t>(i)]);
+    }
+  }
+  // Keys in another database: MOVE key db, COPY src dst DB n.
+  auto other_db = [&](std::string_view text) -> int {
+    auto v = ParseInt64(text);
+    if (!v || *v < 0 || *v >= engine_.keyspace().count()) return -1;
+    return static_cast<int>(*v);
+  };
+  if (name == "move" && argc >= 3) {
+    if (int d = other_db(argv[2]); d >= 0) HandleKey(d, argv[1]);
+  } else if (name == "copy") {
+    for (int i = 3; i + 1 < argc; ++i) {
+      if (AsciiEqualsIgnoreCase(argv[static_cast<size_t>(i)], "db")) {
+        if (int d = other_db(argv[static_cast<size_t>(i) + 1]); d >= 0) HandleKey(d, argv[2]);
+      }
+    }
+  }
 }
 
 void Durability::MaybeAutoRewrite() {
@@ -263,6 +390,7 @@ Status Durability::OnConfigChanged(const std::string& name) {
       log_->Flush(engine_.now_ms(), /*force=*/true);
       log_->SyncNow();
       for (const auto& [id, owned] : engine_.sessions()) Forget(owned.get());
+      walk_.reset();
       // The log object stays until its syncs complete? Completions for a
       // dropped log are ignored (their tokens are unknown).
       log_.reset();

@@ -6,6 +6,20 @@
 // The file format, write path and policies live in engine/aof/; this unit
 // connects them to the keyspace, the sessions and the configuration.
 //
+// Rewrites without fork: BGREWRITEAOF makes the cut at a batch point (the
+// log opens its next incr file: every effect after the cut goes there), then
+// the keyspace is walked in bounded steps from EndBatch and Tick with the
+// dict's scan cursor (which sees every entry present for the whole walk),
+// writing each entry's value at the cut into the new base. Before a write
+// command runs during the walk, each key it names (per the command's key
+// specs, plus MOVE's and COPY's target database) that the walk has not
+// handled is handled first: its current value -- still its value at the cut,
+// since every change goes through a write command -- is written to the base,
+// or, when absent, it is marked as born after the cut; the walk then skips
+// it. FLUSHDB, FLUSHALL and SWAPDB finish the walk at once before they run.
+// A key deleted by expiry or eviction during the walk may miss the base;
+// its DEL record in the new incr file deletes it anyway.
+//
 // Holding replies (appendfsync always): at EndBatch, every session with new
 // output gets a hold at the log position written so far (reads included: a
 // read may show a value a crash could take back). Output up to a hold is
@@ -16,7 +30,9 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/aof/aof_log.h"
@@ -25,6 +41,8 @@
 namespace cairn {
 
 class Engine;
+class Entry;
+struct Command;
 struct Session;
 
 class Durability {
@@ -63,6 +81,10 @@ class Durability {
   Status BeginShutdown(bool force);
   bool ShutdownDone() const { return !log_ || log_->all_durable() || log_->fatal(); }
 
+  // A write command is about to run in db (see the rewrite walk above).
+  void BeforeWrite(int db, const Command& cmd, std::span<const std::string_view> argv);
+  bool walking() const { return walk_ != nullptr; }
+
   bool loading() const { return loading_; }
   bool rewrite_scheduled() const { return rewrite_scheduled_; }
 
@@ -72,12 +94,18 @@ class Durability {
   bool Holding() const;
   void WriteBase(std::string& out);
   void MaybeAutoRewrite();
+  struct Walk;
+  void StepWalk(size_t budget);
+  void FinishWalk();
+  void HandleKey(int db, std::string_view key);
+  void EmitEntry(int db, const Entry* e);
 
   Engine& engine_;
   std::unique_ptr<aof::AofLog> log_;
   bool loading_ = false;
   bool rewrite_scheduled_ = false;
-  uint64_t generation_ = 0;  // each log gets its own sync-token range
+  uint64_t generation_ = 0;
+  std::unique_ptr<Walk> walk_;  // each log gets its own sync-token range
 };
 
 }  // namespace cairn

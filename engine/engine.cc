@@ -327,6 +327,10 @@ void Engine::Execute(Session* s) {
     }
   }
 
+  // A running rewrite writes the keys this command names at their cut
+  // value before the command changes them (durability.h).
+  if (run->has(kCmdWrite) && durability_->walking()) durability_->BeforeWrite(s->db, *run, argv);
+
   CommandContext ctx(*this, *s, *run, w);
   uint64_t errors_before = stats_.total_error_replies;
   int64_t t0 = env_.clock().MonotonicUs();

@@ -373,6 +373,16 @@ std::string AofLog::RefusalText() const {
 int64_t AofLog::rewrite_start_ms() const { return rewrite_ ? rewrite_->start_ms : -1; }
 
 Status AofLog::StartRewrite(const BaseWriter& writer, int64_t now_ms) {
+  Status st = BeginRewrite(now_ms);
+  if (!st.ok()) return st;
+  std::string text;
+  writer(text);
+  AppendBase(text);
+  EndBase();
+  return Status::Ok();
+}
+
+Status AofLog::BeginRewrite(int64_t now_ms) {
   if (rewrite_) return Status::Invalid("Background append only file rewriting already in progress");
   if (file_ == nullptr) return Status::Invalid("aof: the log is not open");
   Flush(now_ms, /*force=*/true);
@@ -385,26 +395,17 @@ Status AofLog::StartRewrite(const BaseWriter& writer, int64_t now_ms) {
   for (const ManifestFile& f : manifest_.incrs) rw->old_files.push_back(f.name);
   rw->old_incr_count = manifest_.incrs.size();
 
-  // 1. The base: the data set as records, in a temp file, synced.
+  // The base goes to a temp file, written in steps (AppendBase), then synced.
   rw->temp_name = "temp-rewriteaof-bg-" + std::to_string(options_.pid) + "-" +
                   std::to_string(++temp_counter_) + ".aof";
   auto tf = env_.fs().OpenAppend(p.InAofDir(rw->temp_name), /*truncate=*/true);
   if (!tf.ok()) return tf.status().Prefixed("aof: cannot create the rewrite's temp file");
   rw->temp = std::move(tf).value();
-  std::string text;
-  writer(text);
-  size_t n = 0;
-  Status st = rw->temp->Append(text, &n);
-  if (st.ok() && n != text.size()) st = Status::NoSpace("short write: No space left on device");
-  if (!st.ok()) {
-    (void)env_.fs().Remove(p.InAofDir(rw->temp_name));
-    return st.Prefixed("aof: writing the rewrite's base");
-  }
 
-  // 2. The old incr file is synced before the first write to the next one,
-  //    so a crash never keeps the new file and loses the old one's tail.
+  // The cut: the old incr file is synced before the first write to the next
+  // one, so a crash never keeps the new file and loses the old one's tail.
   rw->old_incr = std::move(file_);
-  st = OpenNewIncr();
+  Status st = OpenNewIncr();
   if (!st.ok()) {
     file_ = std::move(rw->old_incr);
     (void)env_.fs().Remove(p.InAofDir(rw->temp_name));
@@ -412,35 +413,62 @@ Status AofLog::StartRewrite(const BaseWriter& writer, int64_t now_ms) {
   }
   rewrite_ = std::move(rw);
   Rewrite* r = rewrite_.get();
-  auto waited = [this, r](const std::string& what, uint64_t barrier) {
-    ++r->waits;
-    return [this, r, what, barrier](const Status& s) {
-      if (s.ok()) {
-        if (barrier != 0) tracker_.Complete(barrier);
-      } else {
-        r->failed = true;
-        r->error = what + ": " + s.message();
-        if (barrier != 0) SyncFailed(what, s);
-      }
-      --r->waits;
-      MaybeFinishRewrite();
-    };
-  };
+  r->waits = 1;  // the base: released by EndBase's sync
   uint64_t old_barrier = tracker_.Add(written_);
-  Sync(r->old_incr.get(), "", waited("fsync of the previous incr file", old_barrier));
+  Sync(r->old_incr.get(), "", Waited("fsync of the previous incr file", old_barrier));
   // The manifest names the new incr file before anything is written to it;
   // meanwhile the batch waits in memory.
   incr_listed_ = false;
   uint64_t manifest_barrier = tracker_.Add(written_);
-  auto manifest_done = waited("writing the manifest", manifest_barrier);
+  auto manifest_done = Waited("writing the manifest", manifest_barrier);
   SwapManifest(manifest_.Print(), [this, manifest_done](const Status& s) {
     incr_listed_ = true;
     manifest_done(s);
     Flush(env_.clock().WallUs() / 1000, /*force=*/true);
   });
-  Sync(r->temp.get(), "", waited("fsync of the rewritten base", 0));
   env_.logger().Log(LogLevel::kNotice, "Background append only file rewriting started");
   return Status::Ok();
+}
+
+AofLog::Action AofLog::Waited(const std::string& what, uint64_t barrier) {
+  Rewrite* r = rewrite_.get();
+  ++r->waits;
+  return [this, r, what, barrier](const Status& s) {
+    if (s.ok()) {
+      if (barrier != 0) tracker_.Complete(barrier);
+    } else {
+      r->failed = true;
+      r->error = what + ": " + s.message();
+      if (barrier != 0) SyncFailed(what, s);
+    }
+    --r->waits;
+    MaybeFinishRewrite();
+  };
+}
+
+void AofLog::AppendBase(std::string_view text) {
+  Rewrite* r = rewrite_.get();
+  if (r == nullptr || r->failed || text.empty()) return;
+  size_t n = 0;
+  Status st = r->temp->Append(text, &n);
+  if (st.ok() && n != text.size()) st = Status::NoSpace("short write: No space left on device");
+  if (!st.ok()) {
+    r->failed = true;
+    r->error = "writing the rewritten base: " + st.message();
+  }
+}
+
+void AofLog::EndBase() {
+  Rewrite* r = rewrite_.get();
+  if (r == nullptr) return;
+  Sync(r->temp.get(), "", [this, r](const Status& s) {
+    if (!s.ok()) {
+      r->failed = true;
+      r->error = "fsync of the rewritten base: " + s.message();
+    }
+    --r->waits;
+    MaybeFinishRewrite();
+  });
 }
 
 void AofLog::MaybeFinishRewrite() {

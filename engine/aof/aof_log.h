@@ -109,6 +109,12 @@ class AofLog {
   // manifest swapped in (temp, sync, rename, dir sync), and the old files
   // removed.
   Status StartRewrite(const BaseWriter& writer, int64_t now_ms);
+  // The same in steps: BeginRewrite makes the cut (flush, next incr file,
+  // syncs); AppendBase writes base records as the walk produces them;
+  // EndBase asks for the base's sync, after which the swap proceeds.
+  Status BeginRewrite(int64_t now_ms);
+  void AppendBase(std::string_view text);
+  void EndBase();
   bool rewrite_in_progress() const { return rewrite_ != nullptr; }
   // Outcome of the last finished rewrite ("ok"/"err") and its duration.
   bool last_rewrite_ok() const { return last_rewrite_ok_; }
@@ -136,6 +142,8 @@ class AofLog {
   Status OpenNewIncr();
   Status WriteFreshBase(const Manifest& previous, const BaseWriter& writer);
   void MaybeFinishRewrite();
+  // A completion a rewrite waits for (barrier: a SyncTracker id, or 0).
+  Action Waited(const std::string& what, uint64_t barrier);
   void FinishRewrite(const Status& st);
 
   Env& env_;

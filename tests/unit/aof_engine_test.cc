@@ -3,6 +3,7 @@
 // sync errors, torn tails, Redis 6 adoption, rewrites and shutdown. Runs on
 // the in-memory filesystem; syncs complete only when a test delivers them.
 #include <algorithm>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 
 #include "engine/aof/record.h"
 #include "engine/engine.h"
+#include "engine/util/strconv.h"
 #include "tests/support/engine_harness.h"
 #include "tests/support/fake_env.h"
 
@@ -293,8 +295,10 @@ TEST(AofEngine, FsyncErrorUnderEverysecRefusesWritesUntilARewriteSucceeds) {
   // The automatic rewrite started at the batch point; once its files are
   // durable, writes resume.
   EXPECT_TRUE(w.engine().durability().log()->rewrite_in_progress());
-  w.DeliverSyncs();
-  w.DeliverSyncs();
+  for (int i = 0; i < 10 && w.engine().durability().log()->rewrite_in_progress(); ++i) {
+    w.engine().Tick();  // walk steps
+    w.DeliverSyncs();
+  }
   EXPECT_FALSE(w.engine().durability().log()->rewrite_in_progress());
   EXPECT_EQ(w.Run({"SET", "b", "2"}), "+OK\r\n");
 }
@@ -466,6 +470,98 @@ TEST(AofEngine, ACrashAtEveryStepOfARewriteRecoversTheSameState) {
       break;
     }
     ASSERT_LT(k, 20);
+  }
+}
+
+// Every key of every database: value and deadline.
+std::map<std::pair<int, std::string>, std::pair<std::string, int64_t>> Snapshot(Engine& e) {
+  std::map<std::pair<int, std::string>, std::pair<std::string, int64_t>> out;
+  for (int db = 0; db < e.keyspace().count(); ++db) {
+    e.keyspace().db(db).main().ForEach([&](Entry* entry) {
+      char buf[kInt64Chars];
+      out[{db, std::string(entry->key())}] = {std::string(entry->StringValue(buf)),
+                                              entry->expire_at()};
+    });
+  }
+  return out;
+}
+
+TEST(AofEngine, ARewriteWalkedInStepsWhileWritesRaceItLoadsToTheSameState) {
+  for (uint64_t seed = 1; seed <= 4; ++seed) {
+    AofWorld w({"--appendfsync", seed % 2 ? "always" : "everysec"});
+    ASSERT_TRUE(w.Start().ok());
+    w.DeliverSyncs();
+    SplitMix64 rng(seed);
+    auto key = [&]() { return "k" + std::to_string(rng.Next64() % 12000); };
+    std::vector<Session*> dbs;
+    for (int db = 0; db < 3; ++db) {
+      Session* s = w.NewSession();
+      w.Run(s, {"SELECT", std::to_string(db)});
+      dbs.push_back(s);
+    }
+    for (int i = 0; i < 9000; ++i) {
+      std::string k = "k" + std::to_string(i);
+      w.Run(dbs[static_cast<size_t>(i % 3)], {"SET", k, "v" + std::to_string(i)});
+    }
+    ASSERT_EQ(w.Run({"BGREWRITEAOF"}), "+Background append only file rewriting started\r\n");
+    int steps = 0;
+    for (int i = 0; i < 4000 || w.engine().durability().log()->rewrite_in_progress(); ++i) {
+      Session* s = dbs[rng.Next64() % 3];
+      std::string a = key();
+      std::string b = key();
+      std::string n = std::to_string(rng.Next64() % 3);
+      switch (rng.Next64() % 13) {
+        case 0:
+          w.Run(s, {"SET", a, "x" + std::to_string(i)}, false);
+          break;
+        case 1:
+          w.Run(s, {"APPEND", a, "+"}, false);
+          break;
+        case 2:
+          w.Run(s, {"SETRANGE", a, "2", "zz"}, false);
+          break;
+        case 3:
+          w.Run(s, {"DEL", a}, false);
+          break;
+        case 4:
+          w.Run(s, {"RENAME", a, b}, false);
+          break;
+        case 5:
+          w.Run(s, {"MOVE", a, n}, false);
+          break;
+        case 6:
+          w.Run(s, {"COPY", a, b, "DB", n, "REPLACE"}, false);
+          break;
+        case 7:
+          w.Run(s, {"PEXPIREAT", a, "4102444800000"}, false);
+          break;
+        case 8:
+          w.Run(s, {"INCR", "ctr" + n}, false);
+          break;
+        case 9:
+          w.Run(s, {"MSET", a, "m", b, "m"}, false);
+          break;
+        case 10:
+          if (rng.Next64() % 50 == 0) w.Run(s, {"SWAPDB", "0", n}, false);
+          break;
+        case 11:
+          if (rng.Next64() % 400 == 0) w.Run(s, {"FLUSHDB"}, false);
+          break;
+        default:
+          w.Run(s, {"GETSET", a, "g"}, false);
+          break;
+      }
+      if (rng.Next64() % 4 == 0) w.DeliverSyncs();
+      if (w.engine().durability().walking()) ++steps;
+      ASSERT_LT(i, 100000);
+    }
+    EXPECT_GT(steps, 2) << "the walk took more than one step";
+    w.DeliverSyncs();
+    auto want = Snapshot(w.engine());
+    ASSERT_TRUE(w.Restart().ok());
+    auto got = Snapshot(w.engine());
+    EXPECT_EQ(got.size(), want.size()) << "seed " << seed;
+    EXPECT_TRUE(got == want) << "seed " << seed;
   }
 }
 
