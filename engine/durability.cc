@@ -1,5 +1,6 @@
 #include "engine/durability.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <unordered_set>
 
@@ -111,6 +112,11 @@ Status Durability::Start() {
     log_.reset();
     return st;
   }
+  last_rewrite_end_ms_ = engine_.now_ms();
+  // Compact on restart: growth over the loaded base counts as growth since
+  // the last rewrite (the walk runs in steps once the server serves).
+  log_->set_rewrite_base_size(loaded.value().base_size);
+  MaybeAutoRewrite();
   return Status::Ok();
 }
 
@@ -347,23 +353,41 @@ void Durability::BeforeWrite(int db, const Command& cmd, std::span<const std::st
 }
 
 void Durability::MaybeAutoRewrite() {
-  if (!log_ || log_->rewrite_in_progress() || !log_->write_ok()) return;
+  if (!log_) return;
+  int64_t now = engine_.now_ms();
+  // Failed automatic rewrites back off: 1 minute, doubling, up to an hour.
+  if (log_->rewrite_failures() != seen_failures_) {
+    seen_failures_ = log_->rewrite_failures();
+    ++consecutive_failures_;
+    int64_t wait = 60000;
+    for (int i = 1; i < consecutive_failures_ && wait < 3600000; ++i) wait *= 2;
+    next_auto_ms_ = now + std::min<int64_t>(wait, 3600000);
+  }
+  if (log_->rewrites() != seen_rewrites_) {
+    seen_rewrites_ = log_->rewrites();
+    consecutive_failures_ = 0;
+    last_rewrite_end_ms_ = now;
+  }
+  if (log_->rewrite_in_progress() || !log_->write_ok() || now < next_auto_ms_) return;
   const Settings& s = engine_.settings();
-  bool want = false;
-  if (log_->sync_failed()) want = true;  // only a new base clears a lost fsync
-  if (s.auto_aof_rewrite_percentage > 0) {
+  std::string why;
+  if (log_->sync_failed()) {
+    why = "after a failed fsync (only a new base makes the log whole again)";
+  } else if (s.auto_aof_rewrite_percentage > 0) {
     uint64_t size = log_->current_size();
     uint64_t base = log_->rewrite_base_size() ? log_->rewrite_base_size() : 1;
-    if (size > static_cast<uint64_t>(s.auto_aof_rewrite_min_size) &&
-        (size - base) * 100 / base >= static_cast<uint64_t>(s.auto_aof_rewrite_percentage) &&
-        size > base) {
-      engine_.env().logger().Log(LogLevel::kNotice, "Starting automatic rewriting of AOF on " +
-                                                        std::to_string((size - base) * 100 / base) +
-                                                        "% growth");
-      want = true;
+    if (size > static_cast<uint64_t>(s.auto_aof_rewrite_min_size) && size > base &&
+        (size - base) * 100 / base >= static_cast<uint64_t>(s.auto_aof_rewrite_percentage)) {
+      why = "on " + std::to_string((size - base) * 100 / base) + "% growth";
     }
   }
-  if (want) (void)StartRewrite();
+  if (why.empty() && s.auto_aof_rewrite_interval_sec > 0 &&
+      now - last_rewrite_end_ms_ >= s.auto_aof_rewrite_interval_sec * 1000) {
+    why = "on its timer (auto-aof-rewrite-interval-sec)";
+  }
+  if (why.empty()) return;
+  engine_.env().logger().Log(LogLevel::kNotice, "Starting automatic rewriting of AOF " + why);
+  (void)StartRewrite();
 }
 
 Status Durability::OnConfigChanged(const std::string& name) {

@@ -87,6 +87,7 @@ class Durability {
 
   bool loading() const { return loading_; }
   bool rewrite_scheduled() const { return rewrite_scheduled_; }
+  int consecutive_failures() const { return consecutive_failures_; }
 
  private:
   aof::LogOptions Options();
@@ -105,7 +106,13 @@ class Durability {
   bool loading_ = false;
   bool rewrite_scheduled_ = false;
   uint64_t generation_ = 0;
-  std::unique_ptr<Walk> walk_;  // each log gets its own sync-token range
+  std::unique_ptr<Walk> walk_;
+  uint64_t seen_rewrites_ = 0;
+  uint64_t seen_failures_ = 0;
+  int consecutive_failures_ = 0;
+  int64_t next_auto_ms_ = 0;  // automatic rewrites wait until then (backoff)
+  int64_t last_rewrite_end_ms_ =
+      0;  // for auto-aof-rewrite-interval-sec  // each log gets its own sync-token range
 };
 
 }  // namespace cairn

@@ -520,6 +520,7 @@ void AofLog::FinishRewrite(const Status& st) {
     rewrite_base_size_ = current_size();
     env_.logger().Log(LogLevel::kNotice, "Background AOF rewrite finished successfully");
   } else {
+    ++rewrite_failures_;
     env_.logger().Log(LogLevel::kWarning, "Background AOF rewrite failed: " + st.message());
   }
   rewrite_.reset();

@@ -121,8 +121,10 @@ class AofLog {
   int64_t last_rewrite_ms() const { return last_rewrite_ms_; }
   int64_t rewrite_start_ms() const;
   uint64_t rewrites() const { return rewrites_; }
+  uint64_t rewrite_failures() const { return rewrite_failures_; }
   // Size of the log after the last rewrite (auto-aof-rewrite-percentage's base).
   uint64_t rewrite_base_size() const { return rewrite_base_size_; }
+  void set_rewrite_base_size(uint64_t n) { rewrite_base_size_ = n; }
   const Manifest& manifest() const { return manifest_; }
 
  private:
@@ -180,6 +182,7 @@ class AofLog {
   bool last_rewrite_ok_ = true;
   int64_t last_rewrite_ms_ = -1;
   uint64_t rewrites_ = 0;
+  uint64_t rewrite_failures_ = 0;
   uint64_t temp_counter_ = 0;
   uint64_t sync_failures_ = 0;
   bool shutting_down_ = false;

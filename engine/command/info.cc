@@ -280,7 +280,7 @@ void PersistenceSection(Engine& engine, InfoText& w) {
         rewriting ? (engine.now_ms() - log->rewrite_start_ms()) / 1000 : -1);
   w.Str("aof_last_bgrewrite_status", log == nullptr || log->last_rewrite_ok() ? "ok" : "err");
   w.Uint("aof_rewrites", log ? log->rewrites() : 0);
-  w.Int("aof_rewrites_consecutive_failures", 0);
+  w.Int("aof_rewrites_consecutive_failures", engine.durability().consecutive_failures());
   w.Str("aof_last_write_status", log == nullptr || log->write_ok() ? "ok" : "err");
   w.Int("aof_last_cow_size", 0);
   w.Int("module_fork_in_progress", 0);

@@ -90,6 +90,10 @@ class AofWorld {
     return out;
   }
 
+  // Arguments added for the next Start (a restart with a changed config).
+  void AddArgs(const std::vector<std::string>& more) {
+    extra_.insert(extra_.end(), more.begin(), more.end());
+  }
   Engine& engine() { return *engine_; }
   Session* session() { return s_; }
   FakeEnv& env() { return env_; }
@@ -563,6 +567,59 @@ TEST(AofEngine, ARewriteWalkedInStepsWhileWritesRaceItLoadsToTheSameState) {
     EXPECT_EQ(got.size(), want.size()) << "seed " << seed;
     EXPECT_TRUE(got == want) << "seed " << seed;
   }
+}
+
+void FinishRewrite(AofWorld& w) {
+  for (int i = 0; i < 20 && w.engine().durability().log()->rewrite_in_progress(); ++i) {
+    w.engine().Tick();
+    w.DeliverSyncs();
+  }
+  ASSERT_FALSE(w.engine().durability().log()->rewrite_in_progress());
+}
+
+TEST(AofEngine, GrowthPastTheThresholdRewritesAutomatically) {
+  AofWorld w({"--auto-aof-rewrite-min-size", "2000", "--auto-aof-rewrite-percentage", "100"});
+  ASSERT_TRUE(w.Start().ok());
+  w.DeliverSyncs();
+  for (int i = 0; i < 200 && !w.engine().durability().log()->rewrite_in_progress(); ++i) {
+    w.Run({"INCR", "counter"});
+  }
+  ASSERT_TRUE(w.engine().durability().log()->rewrite_in_progress());
+  FinishRewrite(w);
+  EXPECT_EQ(w.engine().durability().log()->rewrites(), 1u);
+  // The base is tiny now: the next rewrite waits for 100% growth over it.
+  EXPECT_LT(w.engine().durability().log()->current_size(), 2000u);
+  std::string counter = w.Run({"GET", "counter"});
+  ASSERT_TRUE(w.Restart().ok());
+  EXPECT_EQ(w.Run({"GET", "counter"}), counter);
+}
+
+TEST(AofEngine, ALogThatGrewPastTheThresholdIsCompactedOnRestart) {
+  AofWorld w({"--auto-aof-rewrite-min-size", "3000", "--auto-aof-rewrite-percentage", "0"});
+  ASSERT_TRUE(w.Start().ok());
+  w.DeliverSyncs();
+  for (int i = 0; i < 200; ++i) w.Run({"SET", "k", std::to_string(i)});
+  EXPECT_FALSE(w.engine().durability().log()->rewrite_in_progress());  // percentage 0: off
+  w.AddArgs({"--auto-aof-rewrite-percentage", "100"});
+  ASSERT_TRUE(w.Restart().ok());
+  EXPECT_TRUE(w.engine().durability().log()->rewrite_in_progress());
+  FinishRewrite(w);
+  EXPECT_NE(w.File("appendonly.aof.manifest").find("appendonly.aof.2.base.aof"), std::string::npos);
+  EXPECT_EQ(w.Run({"GET", "k"}), "$3\r\n199\r\n");
+}
+
+TEST(AofEngine, TheRewriteTimerCompactsPeriodically) {
+  AofWorld w({"--auto-aof-rewrite-interval-sec", "60"});
+  ASSERT_TRUE(w.Start().ok());
+  w.DeliverSyncs();
+  w.Run({"SET", "a", "1"});
+  w.env().manual_clock().AdvanceMs(30000);
+  w.engine().Tick();
+  EXPECT_FALSE(w.engine().durability().log()->rewrite_in_progress());
+  w.env().manual_clock().AdvanceMs(31000);
+  w.engine().Tick();
+  EXPECT_TRUE(w.engine().durability().log()->rewrite_in_progress());
+  FinishRewrite(w);
 }
 
 TEST(AofEngine, ShutdownWaitsForTheFinalSync) {
