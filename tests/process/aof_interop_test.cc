@@ -7,9 +7,11 @@
 // Label tools: needs redis-server (missing: skipped, or failed under CI=true).
 #include <chrono>
 #include <fstream>
+#include <iterator>
 #include <thread>
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "engine/aof/record.h"
@@ -182,6 +184,143 @@ TEST_F(AofInterop, ARedis6SingleFileIsAdoptedAndRedisReadsTheResult) {
   Dump seen = DumpServer(redis.value()->port(), &err);
   ASSERT_TRUE(err.empty()) << err;
   EXPECT_EQ(seen, want);
+}
+
+}  // namespace
+}  // namespace cairn::testing
+
+namespace cairn::testing {
+namespace {
+
+struct ToolRun {
+  int code = -1;
+  std::string out;
+};
+
+ToolRun RunTool(const std::string& cmd) {
+  ToolRun r;
+  FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
+  if (p == nullptr) return r;
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof(buf), p)) > 0) r.out.append(buf, n);
+  int status = ::pclose(p);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+std::string CheckTool() {
+  std::string kv = KvServerPath();
+  return kv.substr(0, kv.rfind('/')) + "/kv-check-aof";
+}
+
+class AofCheckTool : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto d = TempDir::Create("cairn-aof-check");
+    ASSERT_TRUE(d.ok());
+    data_ = std::move(d).value();
+    manifest_ = data_->path() + "/appendonlydir/appendonly.aof.manifest";
+  }
+  // A directory kv-server wrote: a rewrite and writes after it.
+  void WriteDirectory() {
+    auto kv = ServerProcess::Start(OnDir(KvServerSpec(), data_->path(),
+                                         {"--appendonly", "yes", "--aof-use-rdb-preamble", "no"}));
+    ASSERT_TRUE(kv.ok()) << kv.status().message();
+    auto c = RawClient::Connect(kv.value()->port());
+    ASSERT_TRUE(c.ok());
+    Call(*c.value(), {"SET", "a", "1"});
+    Call(*c.value(), {"BGREWRITEAOF"});
+    WaitRewriteDone(kv.value()->port());
+    Call(*c.value(), {"SET", "b", "2"});
+    Call(*c.value(), {"APPEND", "b", "3"});
+    EXPECT_EQ(kv.value()->Stop(), 0);
+  }
+  std::unique_ptr<TempDir> data_;
+  std::string manifest_;
+};
+
+TEST_F(AofCheckTool, UsageWithoutAFile) {
+  ToolRun r = RunTool(CheckTool());
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.out.find("Usage: kv-check-aof [--fix|--truncate-to-timestamp $timestamp]"),
+            std::string::npos)
+      << r.out;
+}
+
+TEST_F(AofCheckTool, AValidDirectoryIsReportedValidByBothTools) {
+  WriteDirectory();
+  ToolRun r = RunTool(CheckTool() + " " + manifest_);
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("Start checking Multi Part AOF"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Start to check BASE AOF (RESP format)."), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("INCR AOF appendonly.aof.2.incr.aof is valid"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("All AOF files and manifest are valid"), std::string::npos) << r.out;
+  if (!FindOnPath("redis-check-aof").empty()) {
+    ToolRun redis = RunTool("redis-check-aof " + manifest_);
+    EXPECT_EQ(redis.code, 0) << redis.out;
+    // Both count the same bytes and lines (Cairn's # annotations skipped).
+    auto analyzed = [](const std::string& out) {
+      std::string lines;
+      size_t p = 0;
+      while ((p = out.find("AOF analyzed:", p)) != std::string::npos) {
+        size_t e = out.find('\n', p);
+        lines += out.substr(p, e - p) + "\n";
+        p = e;
+      }
+      return lines;
+    };
+    EXPECT_EQ(analyzed(r.out), analyzed(redis.out));
+  }
+}
+
+TEST_F(AofCheckTool, ATornTailIsReportedAndFixedAfterAsking) {
+  WriteDirectory();
+  std::string incr = data_->path() + "/appendonlydir/appendonly.aof.2.incr.aof";
+  {
+    std::ofstream out(incr, std::ios::binary | std::ios::app);
+    out << "*3\r\n$3\r\nSET\r\n$1\r\nc\r\n$4\r\nab";
+  }
+  ToolRun r = RunTool(CheckTool() + " " + manifest_);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.out.find("AOF appendonly.aof.2.incr.aof is not valid. Use the --fix option to try "
+                       "fixing it."),
+            std::string::npos)
+      << r.out;
+  if (!FindOnPath("redis-check-aof").empty()) {
+    EXPECT_EQ(RunTool("redis-check-aof " + manifest_).code, 1);
+  }
+  r = RunTool("echo n | " + CheckTool() + " --fix " + manifest_);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.out.find("Continue? [y/N]: Aborting..."), std::string::npos) << r.out;
+  r = RunTool(CheckTool() + " --fix --yes " + manifest_);
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("Successfully truncated AOF appendonly.aof.2.incr.aof"), std::string::npos)
+      << r.out;
+  EXPECT_EQ(RunTool(CheckTool() + " " + manifest_).code, 0);
+  auto kv = ServerProcess::Start(
+      OnDir(KvServerSpec(), data_->path(), {"--appendonly", "yes", "--aof-load-truncated", "no"}));
+  ASSERT_TRUE(kv.ok()) << kv.status().message();
+  auto c = RawClient::Connect(kv.value()->port());
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(Call(*c.value(), {"MGET", "a", "b", "c"}), "*3\r\n$1\r\n1\r\n$2\r\n23\r\n$-1\r\n");
+}
+
+TEST_F(AofCheckTool, TruncateToTimestampCutsAtTheFirstLaterAnnotation) {
+  std::string file = data_->path() + "/appendonly.aof";
+  std::string head = "#TS:100\r\n*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n";
+  {
+    std::ofstream out(file, std::ios::binary);
+    out << head << "#TS:200\r\n*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$1\r\n2\r\n";
+  }
+  ToolRun r = RunTool(CheckTool() + " --truncate-to-timestamp 150 " + file);
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("Successfully truncated AOF " + file + " to timestamp 150"),
+            std::string::npos)
+      << r.out;
+  std::ifstream in(file, std::ios::binary);
+  std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(data, head);
 }
 
 }  // namespace
