@@ -83,6 +83,7 @@ aof::LogOptions Durability::Options() {
   o.everysec_ms = s.appendfsync_everysec_ms;
   o.pid = engine_.host().Facts().pid;
   o.token_base = ++generation_ << 40;
+  o.bugs = &bugs_;
   return o;
 }
 
@@ -112,6 +113,11 @@ Status Durability::Start() {
     log_.reset();
     return st;
   }
+  for (const auto& [db, args] : relogged_) {  // the planted replay_logs bug
+    std::vector<std::string_view> views(args.begin(), args.end());
+    log_->Append(db, views, engine_.now_ms());
+  }
+  relogged_.clear();
   last_rewrite_end_ms_ = engine_.now_ms();
   // Compact on restart: growth over the loaded base counts as growth since
   // the last rewrite (the walk runs in steps once the server serves).
@@ -121,7 +127,13 @@ Status Durability::Start() {
 }
 
 void Durability::OnEffect(int db, std::span<const std::string_view> args) {
-  if (log_ && !loading_) log_->Append(db, args, engine_.now_ms());
+  if (loading_) {
+    if (aof::Planted(&bugs_, &aof::PlantedBugs::replay_logs)) {
+      relogged_.emplace_back(db, std::vector<std::string>(args.begin(), args.end()));
+    }
+    return;
+  }
+  if (log_) log_->Append(db, args, engine_.now_ms());
 }
 
 bool Durability::Holding() const { return log_ && log_->policy() == aof::FsyncPolicy::kAlways; }
@@ -139,6 +151,10 @@ void Durability::EndBatch(const std::vector<Session*>& ready) {
   uint64_t durable = log_ ? log_->durable() : 0;
   for (Session* s : ready) {
     uint64_t end = s->output_total();
+    // Only output produced since the last hold (or release) needs one: a
+    // session can be ready because its earlier output was just released.
+    uint64_t covered = s->holds.empty() ? s->release_end : s->holds.back().first;
+    if (end <= covered) continue;
     if (!holding || position <= durable) {
       if (s->holds.empty()) {
         s->release_end = end;
@@ -156,7 +172,7 @@ void Durability::EndBatch(const std::vector<Session*>& ready) {
   // Holds already covered (written at a durable position) go at once.
   for (Session* s : ready) {
     while (!s->holds.empty() && (!holding || s->holds.front().second <= durable)) {
-      s->release_end = s->holds.front().first;
+      s->release_end = std::max(s->release_end, s->holds.front().first);
       s->holds.pop_front();
     }
   }
@@ -169,7 +185,7 @@ void Durability::ReleaseHolds() {
     Session* s = owned.get();
     bool released = false;
     while (!s->holds.empty() && (!holding || s->holds.front().second <= durable)) {
-      s->release_end = s->holds.front().first;
+      s->release_end = std::max(s->release_end, s->holds.front().first);
       s->holds.pop_front();
       released = true;
     }
@@ -320,7 +336,7 @@ void Durability::HandleKey(int db, std::string_view key) {
 }
 
 void Durability::BeforeWrite(int db, const Command& cmd, std::span<const std::string_view> argv) {
-  if (!walk_) return;
+  if (!walk_ || aof::Planted(&bugs_, &aof::PlantedBugs::rewrite_without_cut)) return;
   std::string_view name = cmd.fullname;
   if (name == "flushdb" || name == "flushall" || name == "swapdb") {
     FinishWalk();

@@ -86,6 +86,8 @@ class Durability {
   bool walking() const { return walk_ != nullptr; }
 
   bool loading() const { return loading_; }
+  // The simulator's planted-bug switches (engine/aof/planted_bugs.h).
+  aof::PlantedBugs& planted_bugs() { return bugs_; }
   bool rewrite_scheduled() const { return rewrite_scheduled_; }
   int consecutive_failures() const { return consecutive_failures_; }
 
@@ -107,6 +109,8 @@ class Durability {
   bool rewrite_scheduled_ = false;
   uint64_t generation_ = 0;
   std::unique_ptr<Walk> walk_;
+  aof::PlantedBugs bugs_;
+  std::vector<std::pair<int, std::vector<std::string>>> relogged_;  // replay_logs bug
   uint64_t seen_rewrites_ = 0;
   uint64_t seen_failures_ = 0;
   int consecutive_failures_ = 0;

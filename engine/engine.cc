@@ -539,7 +539,11 @@ bool Engine::AbortShutdown() {
 }
 
 void Engine::Propagate(int db, std::span<const std::string_view> args) {
-  if (durability_->loading()) return;  // replay never logs
+  // Replay never logs (durability.h; a planted bug may make it).
+  if (durability_->loading()) {
+    durability_->OnEffect(db, args);
+    return;
+  }
   ++propagated_count_;
   durability_->OnEffect(db, args);
   if (effect_observer_ != nullptr) effect_observer_->OnEffect(db, args);

@@ -31,6 +31,7 @@
 
 #include "engine/aof/loader.h"
 #include "engine/aof/manifest.h"
+#include "engine/aof/planted_bugs.h"
 #include "engine/aof/sync_tracker.h"
 #include "engine/env/env.h"
 
@@ -41,10 +42,11 @@ enum class FsyncPolicy { kNo = 0, kAlways = 1, kEverysec = 2 };
 struct LogOptions {
   AofPaths paths;
   FsyncPolicy policy = FsyncPolicy::kEverysec;
-  bool timestamps = false;     // aof-timestamp-enabled
-  int64_t everysec_ms = 1000;  // appendfsync-everysec-ms
-  int64_t pid = 0;             // names the temp base of a rewrite
-  uint64_t token_base = 0;     // sync tokens start above it (one range per log)
+  bool timestamps = false;            // aof-timestamp-enabled
+  int64_t everysec_ms = 1000;         // appendfsync-everysec-ms
+  int64_t pid = 0;                    // names the temp base of a rewrite
+  uint64_t token_base = 0;            // sync tokens start above it (one range per log)
+  const PlantedBugs* bugs = nullptr;  // the simulator's switches (planted_bugs.h)
 };
 
 // Writes a data set as records for a new base (the rewrite's source).

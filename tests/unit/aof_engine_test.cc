@@ -622,6 +622,39 @@ TEST(AofEngine, TheRewriteTimerCompactsPeriodically) {
   FinishRewrite(w);
 }
 
+// The simulator's planted bugs: compiled in (ci preset) they must show; in
+// other builds the switches must change nothing.
+TEST(AofPlantedBugs, AckBeforeFsyncReleasesRepliesEarlyOnlyWhenCompiledIn) {
+  AofWorld w({"--appendfsync", "always"});
+  ASSERT_TRUE(w.Start().ok());
+  w.DeliverSyncs();
+  w.engine().durability().planted_bugs().ack_before_fsync = true;
+  std::string reply = w.Run({"SET", "a", "1"}, /*deliver=*/false);
+  EXPECT_EQ(reply, aof::kPlantedBugsCompiled ? "+OK\r\n" : "");
+}
+
+TEST(AofPlantedBugs, ReplayThatLogsGrowsTheFileOnlyWhenCompiledIn) {
+  AofWorld w;
+  ASSERT_TRUE(w.Start().ok());
+  w.DeliverSyncs();
+  w.Run({"SET", "a", "1"});
+  std::string before = w.File("appendonly.aof.1.incr.aof");
+  Config config;
+  std::vector<std::string> args = {"--dir", "/data", "--appendonly", "yes"};
+  ASSERT_TRUE(config.ApplyArgs(args).ok());
+  // A second engine on the same files, its switch set before Start.
+  std::string after;
+  {
+    FakeEnv& env = w.env();
+    Engine second(env, std::move(config));
+    second.durability().planted_bugs().replay_logs = true;
+    ASSERT_TRUE(second.Start().ok());
+    second.EndBatch();
+    after = w.File("appendonly.aof.1.incr.aof");
+  }
+  EXPECT_EQ(after.size() > before.size(), aof::kPlantedBugsCompiled);
+}
+
 TEST(AofEngine, ShutdownWaitsForTheFinalSync) {
   AofWorld w({"--appendfsync", "everysec"});
   ASSERT_TRUE(w.Start().ok());
