@@ -384,12 +384,21 @@ void Durability::MaybeAutoRewrite() {
     consecutive_failures_ = 0;
     last_rewrite_end_ms_ = now;
   }
-  if (log_->rewrite_in_progress() || !log_->write_ok() || now < next_auto_ms_) return;
+  if (log_->rewrite_in_progress() || !log_->write_ok()) return;
+  // After a failed fsync only a new base makes the log whole again: retry
+  // each second, whatever the growth rules' backoff says.
+  if (log_->sync_failed()) {
+    if (now < next_sync_repair_ms_) return;
+    next_sync_repair_ms_ = now + 1000;
+    engine_.env().logger().Log(LogLevel::kNotice,
+                               "Starting automatic rewriting of AOF after a failed fsync");
+    (void)StartRewrite();
+    return;
+  }
+  if (now < next_auto_ms_) return;
   const Settings& s = engine_.settings();
   std::string why;
-  if (log_->sync_failed()) {
-    why = "after a failed fsync (only a new base makes the log whole again)";
-  } else if (s.auto_aof_rewrite_percentage > 0) {
+  if (s.auto_aof_rewrite_percentage > 0) {
     uint64_t size = log_->current_size();
     uint64_t base = log_->rewrite_base_size() ? log_->rewrite_base_size() : 1;
     if (size > static_cast<uint64_t>(s.auto_aof_rewrite_min_size) && size > base &&

@@ -114,7 +114,9 @@ class Durability {
   uint64_t seen_rewrites_ = 0;
   uint64_t seen_failures_ = 0;
   int consecutive_failures_ = 0;
-  int64_t next_auto_ms_ = 0;  // automatic rewrites wait until then (backoff)
+  int64_t next_auto_ms_ = 0;
+  int64_t next_sync_repair_ms_ = 0;  // rewrites after a failed fsync: once a second  // automatic
+                                     // rewrites wait until then (backoff)
   int64_t last_rewrite_end_ms_ =
       0;  // for auto-aof-rewrite-interval-sec  // each log gets its own sync-token range
 };

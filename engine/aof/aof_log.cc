@@ -57,7 +57,7 @@ bool AofLog::OnSynced(uint64_t token, const Status& status) {
   return true;
 }
 
-void AofLog::SyncFailed(const std::string& what, const Status& st) {
+void AofLog::SyncFailed(const std::string& what, const Status& st, uint64_t logical) {
   ++sync_failures_;
   env_.logger().Log(LogLevel::kWarning, "aof: " + what + " failed: " + st.message());
   if (options_.policy == FsyncPolicy::kAlways) {
@@ -65,6 +65,10 @@ void AofLog::SyncFailed(const std::string& what, const Status& st) {
                    ErrorText(st) + ". Exiting...";
   } else {
     sync_error_ = ErrorText(st);
+    // Not durable, and never will be by retrying; but under these policies
+    // nothing waits on durable() except a shutdown, which must not hang:
+    // writes are refused (MISCONF) until a rewrite repairs the log.
+    if (logical != 0) tracker_.Complete(logical);
   }
 }
 
@@ -79,7 +83,7 @@ Status AofLog::Open(const LoadOutcome& loaded) {
     if (s.ok()) {
       tracker_.Complete(dir_barrier);
     } else {
-      SyncFailed("fsync of the data directory", s);
+      SyncFailed("fsync of the data directory", s, dir_barrier);
     }
   });
   // Temp files of a rewrite or manifest swap a crash interrupted.
@@ -118,7 +122,7 @@ Status AofLog::Open(const LoadOutcome& loaded) {
       if (s.ok()) {
         tracker_.Complete(barrier);
       } else {
-        SyncFailed("writing the manifest", s);
+        SyncFailed("writing the manifest", s, barrier);
       }
     });
   }
@@ -148,7 +152,7 @@ Status AofLog::WriteFreshBase(const Manifest& previous, const BaseWriter& writer
     if (s.ok()) {
       tracker_.Complete(barrier);
     } else {
-      SyncFailed("fsync of the base file", s);
+      SyncFailed("fsync of the base file", s, barrier);
     }
   });
   base_size_ = text.size();
@@ -168,7 +172,7 @@ Status AofLog::OpenFresh(const Manifest& previous, const BaseWriter& writer) {
     if (s.ok()) {
       tracker_.Complete(barrier);
     } else {
-      SyncFailed("writing the manifest", s);
+      SyncFailed("writing the manifest", s, barrier);
     }
   });
   rewrite_base_size_ = current_size();
@@ -344,7 +348,7 @@ void AofLog::OnFileSyncDone(uint64_t logical, uint64_t position, const Status& s
   (void)position;
   --file_sync_inflight_;
   if (!st.ok()) {
-    SyncFailed("fsync of the AOF file", st);
+    SyncFailed("fsync of the AOF file", st, logical);
     return;
   }
   tracker_.Complete(logical);
@@ -441,7 +445,7 @@ AofLog::Action AofLog::Waited(const std::string& what, uint64_t barrier) {
     } else {
       r->failed = true;
       r->error = what + ": " + s.message();
-      if (barrier != 0) SyncFailed(what, s);
+      if (barrier != 0) SyncFailed(what, s, barrier);
     }
     --r->waits;
     MaybeFinishRewrite();

@@ -141,7 +141,7 @@ class AofLog {
   void RunNextManifestSwap();
   void RequestFileSync();
   void OnFileSyncDone(uint64_t logical, uint64_t position, const Status& st);
-  void SyncFailed(const std::string& what, const Status& st);
+  void SyncFailed(const std::string& what, const Status& st, uint64_t logical = 0);
   bool WriteBatch(int64_t now_ms);
   Status OpenNewIncr();
   Status WriteFreshBase(const Manifest& previous, const BaseWriter& writer);

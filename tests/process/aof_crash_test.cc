@@ -11,6 +11,8 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <mutex>
 #include <thread>
 
@@ -122,12 +124,16 @@ RoundResult KillUnderLoad(ServerProcess& server, int round, int load_ms) {
   return res;
 }
 
+}  // namespace
+
 int CheckAof(const std::string& dir) {
   std::string tool = KvServerPath();
   tool = tool.substr(0, tool.rfind('/')) + "/kv-check-aof";
   std::string cmd = tool + " " + dir + "/appendonlydir/appendonly.aof.manifest > /dev/null";
   return std::system(cmd.c_str());
 }
+
+namespace {
 
 TEST(AofCrash, AlwaysKeepsEveryAcknowledgedWriteAcrossThreeKills) {
   auto d = TempDir::Create("cairn-aof-crash");
@@ -175,6 +181,127 @@ TEST(AofCrash, KillDuringRewritesUnderLoadRecoversEveryAcknowledgedWrite) {
   EXPECT_GT(r.acked_total, 100);
   EXPECT_EQ(r.missing_acked, 0);
   EXPECT_EQ(CheckAof(d.value()->path()), 0);
+}
+
+}  // namespace
+}  // namespace cairn::testing
+
+// Disk faults through the real server (net/fault_env.h: CAIRN_FAULT_FILE).
+namespace cairn::testing {
+namespace {
+
+class AofFaults : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto d = TempDir::Create("cairn-aof-faults");
+    ASSERT_TRUE(d.ok());
+    data_ = std::move(d).value();
+    control_ = data_->path() + "/fault";
+    ::setenv("CAIRN_FAULT_FILE", control_.c_str(), 1);
+  }
+  void TearDown() override { ::unsetenv("CAIRN_FAULT_FILE"); }
+  void Fault(const std::string& mode) {
+    if (mode.empty()) {
+      std::remove(control_.c_str());
+      return;
+    }
+    std::ofstream(control_) << mode;
+  }
+  std::unique_ptr<ServerProcess> Start(const std::string& policy) {
+    auto s = ServerProcess::Start(OnDir(KvServerSpec(), data_->path() + "/data",
+                                        {"--appendonly", "yes", "--appendfsync", policy}));
+    EXPECT_TRUE(s.ok()) << s.status().message();
+    return s.ok() ? std::move(s).value() : nullptr;
+  }
+  // Repeats cmd until its reply is want (bounded).
+  static bool Eventually(RawClient& c, const std::vector<std::string>& cmd,
+                         const std::string& want) {
+    for (int i = 0; i < 100; ++i) {
+      if (Call(c, cmd) == want) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+  }
+  std::unique_ptr<TempDir> data_;
+  std::string control_;
+};
+
+TEST_F(AofFaults, WriteErrorsRefuseWritesWithMisconfAndRecover) {
+  for (std::string mode : {"enospc", "short", "eio"}) {
+    SCOPED_TRACE(mode);
+    auto server = Start("everysec");
+    ASSERT_NE(server, nullptr);
+    auto c = RawClient::Connect(server->port());
+    ASSERT_TRUE(c.ok());
+    EXPECT_EQ(Call(*c.value(), {"SET", "a", mode}), "+OK\r\n");
+    Fault(mode);
+    // A write's batch fails when it is written (at once, or after a
+    // postponement under everysec); later writes are refused.
+    std::string text = mode == "eio" ? "Input/output error" : "No space left on device";
+    std::string misconf = "-MISCONF Errors writing to the AOF file: " + text + "\r\n";
+    EXPECT_EQ(Call(*c.value(), {"SET", "b", mode}), "+OK\r\n");
+    EXPECT_TRUE(Eventually(*c.value(), {"SET", "c", mode}, misconf));
+    EXPECT_NE(Call(*c.value(), {"INFO", "persistence"}).find("aof_last_write_status:err"),
+              std::string::npos);
+    EXPECT_EQ(Call(*c.value(), {"GET", "a"}),
+              "$" + std::to_string(mode.size()) + "\r\n" + mode + "\r\n");
+    Fault("");
+    EXPECT_TRUE(Eventually(*c.value(), {"SET", "c", mode}, "+OK\r\n"));
+    EXPECT_EQ(server->Stop(), 0);
+    ASSERT_TRUE(server->Restart().ok());
+    auto c2 = RawClient::Connect(server->port());
+    ASSERT_TRUE(c2.ok());
+    std::string v = "$" + std::to_string(mode.size()) + "\r\n" + mode + "\r\n";
+    EXPECT_EQ(Call(*c2.value(), {"MGET", "a", "b", "c"}), "*3\r\n" + v + v + v);
+    EXPECT_EQ(CheckAof(data_->path() + "/data"), 0);
+    server->Stop();
+  }
+}
+
+TEST_F(AofFaults, FsyncErrorUnderAlwaysExitsWithoutAcknowledging) {
+  auto server = Start("always");
+  ASSERT_NE(server, nullptr);
+  auto c = RawClient::Connect(server->port());
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(Call(*c.value(), {"SET", "a", "1"}), "+OK\r\n");
+  Fault("fsync-eio");
+  std::string reply = Call(*c.value(), {"SET", "b", "2"});
+  EXPECT_EQ(reply.find("+OK"), std::string::npos) << reply;
+  auto code = server->WaitExit(5000);
+  ASSERT_TRUE(code.ok());
+  EXPECT_EQ(code.value(), 1);
+  EXPECT_NE(server->Log().find("Can't persist AOF for fsync error when the AOF fsync policy is "
+                               "'always'"),
+            std::string::npos);
+  Fault("");
+  ASSERT_TRUE(server->Restart().ok());
+  auto c2 = RawClient::Connect(server->port());
+  ASSERT_TRUE(c2.ok());
+  EXPECT_EQ(Call(*c2.value(), {"GET", "a"}), "$1\r\n1\r\n");
+}
+
+TEST_F(AofFaults, FsyncErrorUnderEverysecRefusesWritesUntilARewriteSucceeds) {
+  auto server = Start("everysec");
+  ASSERT_NE(server, nullptr);
+  auto c = RawClient::Connect(server->port());
+  ASSERT_TRUE(c.ok());
+  Fault("fsync-eio");
+  // Writes until the background fsync has failed and writes are refused.
+  bool refused = false;
+  for (int i = 0; i < 100 && !refused; ++i) {
+    refused = Call(*c.value(), {"SET", "k" + std::to_string(i), "v"}).rfind("-MISCONF", 0) == 0;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(Call(*c.value(), {"GET", "k0"}), "$1\r\nv\r\n");
+  Fault("");
+  // The repair rewrite (retried each second) makes writes possible again.
+  EXPECT_TRUE(Eventually(*c.value(), {"SET", "after", "1"}, "+OK\r\n"));
+  EXPECT_EQ(server->Stop(), 0);
+  ASSERT_TRUE(server->Restart().ok());
+  auto c2 = RawClient::Connect(server->port());
+  ASSERT_TRUE(c2.ok());
+  EXPECT_EQ(Call(*c2.value(), {"MGET", "k0", "after"}), "*2\r\n$1\r\nv\r\n$1\r\n1\r\n");
 }
 
 }  // namespace
