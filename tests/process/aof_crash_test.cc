@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <mutex>
+#include <sstream>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -302,6 +303,102 @@ TEST_F(AofFaults, FsyncErrorUnderEverysecRefusesWritesUntilARewriteSucceeds) {
   auto c2 = RawClient::Connect(server->port());
   ASSERT_TRUE(c2.ok());
   EXPECT_EQ(Call(*c2.value(), {"MGET", "k0", "after"}), "*2\r\n$1\r\nv\r\n$1\r\n1\r\n");
+}
+
+}  // namespace
+}  // namespace cairn::testing
+
+// Ordering seen from outside: kv-server under strace with appendfsync always;
+// every "+OK" a client receives was sent after an fdatasync of the AOF file
+// that completed after the write carrying that SET's record.
+namespace cairn::testing {
+namespace {
+
+struct TraceLine {
+  double t = 0;
+  std::string text;
+};
+
+TEST(AofStrace, EveryReplyLeavesAfterTheFdatasyncCoveringIt) {
+  std::string strace = FindOnPath("strace");
+  if (strace.empty()) {
+    if (UnderCi()) FAIL() << "strace not found (CI=true)";
+    GTEST_SKIP() << "strace not found";
+  }
+  auto d = TempDir::Create("cairn-aof-strace");
+  ASSERT_TRUE(d.ok());
+  std::string trace = d.value()->path() + "/trace";
+  std::string data = d.value()->path() + "/data";
+  ServerSpec spec = KvServerSpec({"--appendonly", "yes", "--appendfsync", "always", "--dir", data});
+  ArgvBuilder inner = spec.argv;
+  std::string kv = spec.binary;
+  spec.name = "kv-server under strace";
+  spec.binary = strace;
+  spec.argv = [inner, kv, trace](int port, const std::string& dir) {
+    std::vector<std::string> args = {"-f",  "-ttt", "-s",
+                                     "200", "-e",   "trace=write,sendmsg,sendto,fdatasync,fsync",
+                                     "-o",  trace,  kv};
+    std::vector<std::string> rest = inner(port, dir);
+    args.insert(args.end(), rest.begin(), rest.end());
+    return args;
+  };
+  auto server = ServerProcess::Start(spec);
+  ASSERT_TRUE(server.ok()) << server.status().message();
+  auto c = RawClient::Connect(server.value()->port());
+  ASSERT_TRUE(c.ok());
+  constexpr int kWrites = 30;
+  for (int i = 0; i < kWrites; ++i) {
+    ASSERT_EQ(Call(*c.value(), {"SET", "key" + std::to_string(i), "v"}), "+OK\r\n");
+  }
+  c.value()->Send(EncodeMultibulk({"SHUTDOWN"}));
+  auto code = server.value()->WaitExit(10000);
+  ASSERT_TRUE(code.ok());
+
+  std::ifstream in(trace);
+  std::vector<TraceLine> lines;
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream ss(line);
+    std::string pid;
+    TraceLine tl;
+    ss >> pid >> tl.t;
+    tl.text = line;
+    lines.push_back(tl);
+  }
+  ASSERT_GT(lines.size(), static_cast<size_t>(kWrites));
+  std::vector<double> syncs_done;
+  std::vector<double> replies;
+  for (const TraceLine& l : lines) {
+    bool sync = l.text.find("fdatasync(") != std::string::npos ||
+                l.text.find("<... fdatasync resumed>") != std::string::npos;
+    if (sync && l.text.find("<unfinished") == std::string::npos &&
+        l.text.find(" = 0") != std::string::npos) {
+      syncs_done.push_back(l.t);
+    }
+    if ((l.text.find("sendto(") != std::string::npos ||
+         l.text.find("sendmsg(") != std::string::npos) &&
+        l.text.find("+OK\\r\\n") != std::string::npos) {
+      replies.push_back(l.t);
+    }
+  }
+  // The last kWrites "+OK" replies are the SETs' (start-up checks may add some).
+  ASSERT_GE(replies.size(), static_cast<size_t>(kWrites));
+  replies.erase(replies.begin(), replies.end() - kWrites);
+  for (int i = 0; i < kWrites; ++i) {
+    std::string needle = "\\r\\nkey" + std::to_string(i) + "\\r\\n";
+    double written = -1;
+    for (const TraceLine& l : lines) {
+      if (l.text.find("write(") != std::string::npos && l.text.find(needle) != std::string::npos) {
+        written = l.t;
+        break;
+      }
+    }
+    ASSERT_GE(written, 0) << "no AOF write for key" << i;
+    bool covered = false;
+    for (double t : syncs_done) covered = covered || (t >= written && t <= replies[i]);
+    EXPECT_TRUE(covered) << "reply " << i << " at " << replies[i] << " after write at " << written
+                         << " with no fdatasync completed in between";
+  }
 }
 
 }  // namespace
