@@ -33,6 +33,8 @@ class Replayer {
  public:
   virtual ~Replayer() = default;
   virtual Status Apply(std::span<const std::string_view> args) = 0;
+  // A new file starts: Redis loads each file with a fresh client (db 0).
+  virtual void BeginFile() {}
 };
 
 struct ScanResult {

@@ -62,6 +62,7 @@ Result<FileLoad> LoadFile(FileSystem& fs, Logger& log, const std::string& path,
   const std::string& bytes = data.value();
   FileLoad out;
   out.size = bytes.size();
+  replayer.BeginFile();
   size_t start = 0;
   if (bytes.compare(0, 5, "REDIS") == 0) {
     auto end = ReadRdbPreamble(bytes, rdb);

@@ -496,14 +496,14 @@ TEST(AofEngine, ARewriteWalkedInStepsWhileWritesRaceItLoadsToTheSameState) {
     ASSERT_TRUE(w.Start().ok());
     w.DeliverSyncs();
     SplitMix64 rng(seed);
-    auto key = [&]() { return "k" + std::to_string(rng.Next64() % 12000); };
+    auto key = [&]() { return "k" + std::to_string(rng.Next64() % 30000); };
     std::vector<Session*> dbs;
     for (int db = 0; db < 3; ++db) {
       Session* s = w.NewSession();
       w.Run(s, {"SELECT", std::to_string(db)});
       dbs.push_back(s);
     }
-    for (int i = 0; i < 9000; ++i) {
+    for (int i = 0; i < 24000; ++i) {
       std::string k = "k" + std::to_string(i);
       w.Run(dbs[static_cast<size_t>(i % 3)], {"SET", k, "v" + std::to_string(i)});
     }
