@@ -15,11 +15,15 @@ namespace {
 
 constexpr uint64_t kMaxHeldOutputBytes = 64ull << 20;  // per session
 constexpr uint64_t kMaxUnsyncedBytes = 512ull << 20;
-// Entries a rewrite walk writes per batch (a fraction of a millisecond), and
-// per tick -- where an idle server does most of the walk: 50,000 entries
-// take a few milliseconds, so 1M keys are walked in about 2 s at hz 10.
-constexpr size_t kWalkStepEntries = 5000;
-constexpr size_t kWalkTickEntries = 50000;
+// How long a rewrite walk step may run: a fraction of a millisecond per
+// batch, a few milliseconds per tick -- and longer on a tick when no batch ran
+// since the last one (nobody waits on an idle server). Entry caps bound a
+// step where the clock does not move (the simulator's).
+constexpr int64_t kWalkBatchUs = 500;
+constexpr int64_t kWalkTickUs = 4000;
+constexpr int64_t kWalkIdleTickUs = 50000;
+constexpr size_t kWalkBatchEntries = 5000;
+constexpr size_t kWalkTickEntries = 400000;
 constexpr size_t kBaseChunkBytes = 1 << 20;
 
 aof::FsyncPolicy PolicyOf(const std::string& name) {
@@ -146,7 +150,8 @@ bool Durability::Holding() const {
 
 void Durability::EndBatch(const std::vector<Session*>& ready) {
   if (log_) {
-    StepWalk(kWalkStepEntries);
+    ++batches_since_tick_;
+    StepWalk(kWalkBatchEntries, kWalkBatchUs);
     log_->Flush(engine_.now_ms());
     MaybeAutoRewrite();
   }
@@ -220,7 +225,8 @@ void Durability::Forget(Session* s) {
 
 void Durability::Tick() {
   if (!log_) return;
-  StepWalk(kWalkTickEntries);
+  StepWalk(kWalkTickEntries, batches_since_tick_ == 0 ? kWalkIdleTickUs : kWalkTickUs);
+  batches_since_tick_ = 0;
   log_->Tick(engine_.now_ms());
   MaybeAutoRewrite();
 }
@@ -292,12 +298,19 @@ void Durability::EmitEntry(int db, const Entry* e) {
   }
 }
 
-void Durability::StepWalk(size_t budget) {
+void Durability::StepWalk(size_t budget, int64_t budget_us) {
   if (!walk_ || !log_) return;
   Walk& w = *walk_;
   Keyspace& ks = engine_.keyspace();
+  Clock& clock = engine_.env().clock();
+  int64_t start_us = clock.MonotonicUs();
   size_t visited = 0;
+  size_t next_clock_check = 1000;
   while (w.db < ks.count() && visited < budget) {
+    if (visited >= next_clock_check) {
+      next_clock_check = visited + 1000;
+      if (clock.MonotonicUs() - start_us >= budget_us) break;
+    }
     Database& db = ks.db(w.db);
     if (!w.in_db) {
       w.in_db = true;
@@ -329,7 +342,7 @@ void Durability::StepWalk(size_t budget) {
 }
 
 void Durability::FinishWalk() {
-  while (walk_) StepWalk(SIZE_MAX);
+  while (walk_) StepWalk(SIZE_MAX, INT64_MAX);
 }
 
 void Durability::HandleKey(int db, std::string_view key) {

@@ -98,7 +98,7 @@ class Durability {
   void WriteBase(std::string& out);
   void MaybeAutoRewrite();
   struct Walk;
-  void StepWalk(size_t budget);
+  void StepWalk(size_t budget, int64_t budget_us);
   void FinishWalk();
   void HandleKey(int db, std::string_view key);
   void EmitEntry(int db, const Entry* e);
@@ -109,6 +109,7 @@ class Durability {
   bool rewrite_scheduled_ = false;
   uint64_t generation_ = 0;
   std::unique_ptr<Walk> walk_;
+  uint64_t batches_since_tick_ = 0;
   aof::PlantedBugs bugs_;
   std::vector<std::pair<int, std::vector<std::string>>> relogged_;  // replay_logs bug
   uint64_t seen_rewrites_ = 0;
