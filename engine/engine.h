@@ -36,6 +36,7 @@
 
 #include "engine/command/command.h"
 #include "engine/config/config.h"
+#include "engine/durability.h"
 #include "engine/effect_sink.h"
 #include "engine/env/env.h"
 #include "engine/host.h"
@@ -96,7 +97,9 @@ class Engine {
   // Each is returned once per change.
   void TakeReady(std::vector<Session*>& out);
   // Releasable output and its consumption after a (partial) write.
-  std::string_view Output(Session* s) const { return s->output.readable(); }
+  // Under appendfsync always, replies whose log position is not durable yet
+  // are held back (durability.h).
+  std::string_view Output(Session* s) const;
   void ConsumeOutput(Session* s, size_t n);
   // The world should close the connection now (after writing what
   // Output() holds, unless close_asap dropped it).
@@ -161,6 +164,16 @@ class Engine {
   // Observes every effect (tests); nullptr to stop.
   void set_effect_observer(EffectSink* sink) { effect_observer_ = sink; }
 
+  // The append-only file (durability.h).
+  Durability& durability() { return *durability_; }
+  const Durability& durability() const { return *durability_; }
+  // While the AOF loads: nothing is logged, nothing expires.
+  bool loading() const { return durability_->loading(); }
+  // Runs one record of the AOF as the loader's client: no reply, no
+  // statistics; an unknown command or a wrong arity is an error.
+  Status Replay(std::span<const std::string_view> args);
+  void ResetLoaderSession();
+
   // Called after CONFIG SET changed these parameters.
   Status OnConfigChanged(const std::vector<std::string>& names);
   // CONFIG RESETSTAT: zeroes the statistics INFO reports (server counters,
@@ -174,6 +187,7 @@ class Engine {
   void FeedMonitors(Session* s, std::span<const std::string_view> argv);
   void ReleaseSession(Session* s);
   void CloseIdleSessions();
+  void CheckDurabilityFatal();
   // Closes s when its unsent replies pass client-output-buffer-limit.
   void CheckOutputLimit(Session* s);
 
@@ -186,6 +200,8 @@ class Engine {
   std::unique_ptr<SlowLog> slowlog_;
   std::unique_ptr<LatencyMonitor> latency_;
   std::unique_ptr<DatabaseCron> db_cron_;  // active expiry, table upkeep
+  std::unique_ptr<Durability> durability_;
+  std::unique_ptr<Session> loader_session_;  // the AOF loader's client
   ServerStats stats_;
   std::map<uint64_t, std::unique_ptr<Session>> sessions_;  // by id: creation order
   std::vector<Session*> ready_;

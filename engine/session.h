@@ -18,8 +18,10 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "engine/resp/request_parser.h"
@@ -66,6 +68,14 @@ struct Session {
   uint64_t net_output_bytes = 0;
   size_t output_peak = 0;            // most output bytes held at once (CLIENT LIST rbp)
   int64_t output_soft_since_ms = 0;  // over the soft output limit since (0: not over)
+
+  // Replies held until the log is durable (appendfsync always; durability.h).
+  // Offsets count output bytes from the session's first: net_output_bytes
+  // are gone, output.size() are buffered. Output below release_end may
+  // leave; each hold is (output end, log position it waits for).
+  uint64_t release_end = 0;
+  std::deque<std::pair<uint64_t, uint64_t>> holds;
+  uint64_t output_total() const { return net_output_bytes + output.size(); }
 
   bool closing() const { return close_asap || close_after_reply; }
 };

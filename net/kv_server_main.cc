@@ -2,9 +2,11 @@
 // (or "-" for stdin), then "--name value ..." -- and serves until SHUTDOWN,
 // SIGTERM or SIGINT.
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -14,6 +16,7 @@
 
 #include "engine/engine.h"
 #include "engine/version.h"
+#include "net/fault_env.h"
 #include "net/posix_env.h"
 #include "net/server.h"
 
@@ -107,12 +110,25 @@ int main(int argc, char** argv) {
   }
   boost::asio::io_context io(1);
   cairn::Server server(io, env);
-  env.posix_fs().set_completion([&io, &server](uint64_t token, cairn::Status status) {
-    boost::asio::post(io, [&server, token, status] { server.OnSyncDone(token, status); });
+  // Process tests script disk faults through a control file (net/fault_env.h).
+  std::unique_ptr<cairn::FaultEnv> fault_env;
+  if (const char* control = std::getenv("CAIRN_FAULT_FILE"); control != nullptr && *control) {
+    fault_env = std::make_unique<cairn::FaultEnv>(env, control);
+  }
+  cairn::FaultEnv* faults = fault_env.get();
+  env.posix_fs().set_completion([&io, &server, faults](uint64_t token, cairn::Status status) {
+    boost::asio::post(io, [&server, faults, token, status] {
+      cairn::Status st = status;
+      if (faults != nullptr && faults->fault_fs().TakeFailedSync(token)) {
+        st = cairn::Status::Io("fdatasync: Input/output error", 5);
+      }
+      server.OnSyncDone(token, st);
+    });
   });
 
   const cairn::Settings settings_copy = config.settings();
-  cairn::Engine engine(env, std::move(config), &server);
+  cairn::Env& engine_env = fault_env ? static_cast<cairn::Env&>(*fault_env) : env;
+  cairn::Engine engine(engine_env, std::move(config), &server);
   server.set_engine(&engine);
   st = engine.Start();
   if (!st.ok()) {

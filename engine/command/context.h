@@ -73,7 +73,8 @@ class CommandContext {
   // A key is expired once the clock is past its deadline (a key whose
   // deadline is now still lives), as Redis decides.
   bool IsExpired(const Entry* e) const {
-    return e->has_expire_block() && e->expire_at() > 0 && now_ms() > e->expire_at();
+    return e->has_expire_block() && e->expire_at() > 0 && now_ms() > e->expire_at() &&
+           !engine_.loading();
   }
   // Records an access in the entry's clock: the LRU clock, or an LFU
   // counter step under an LFU maxmemory policy.

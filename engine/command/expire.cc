@@ -107,7 +107,7 @@ void ExpireGeneric(CommandContext& ctx, bool relative, bool seconds) {
     ctx.reply().Integer(0);
     return;
   }
-  if (when <= ctx.now_ms()) {
+  if (when <= ctx.now_ms() && !ctx.engine().loading()) {
     // Already due: the key goes now, and the log says so explicitly.
     ctx.Propagate({ctx.settings().lazyfree_lazy_expire ? "UNLINK" : "DEL", key});
     ctx.db().Delete(slot);

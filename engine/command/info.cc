@@ -247,12 +247,11 @@ void MemorySection(Engine& engine, InfoText& w) {
   w.Int("lazyfreed_objects", 0);
 }
 
-// The append-only file's live figures (sizes, rewrite state, pending
-// fsyncs) are filled in by the durability work; until it lands they are the
-// values of a log that has done nothing yet.
+// The append-only file's live figures come from the log (engine/aof/).
 void PersistenceSection(Engine& engine, InfoText& w) {
   const Settings& settings = engine.settings();
   const ServerStats& stats = engine.stats();
+  const aof::AofLog* log = engine.durability().log();
   w.Int("loading", 0);
   w.Int("async_loading", 0);
   w.Int("current_cow_peak", 0);
@@ -271,26 +270,30 @@ void PersistenceSection(Engine& engine, InfoText& w) {
   w.Int("rdb_last_cow_size", 0);
   w.Int("rdb_last_load_keys_expired", 0);
   w.Int("rdb_last_load_keys_loaded", 0);
-  w.Int("aof_enabled", settings.appendonly ? 1 : 0);
-  w.Int("aof_rewrite_in_progress", 0);
-  w.Int("aof_rewrite_scheduled", 0);
-  w.Int("aof_last_rewrite_time_sec", -1);
-  w.Int("aof_current_rewrite_time_sec", -1);
-  w.Str("aof_last_bgrewrite_status", "ok");
-  w.Int("aof_rewrites", 0);
-  w.Int("aof_rewrites_consecutive_failures", 0);
-  w.Str("aof_last_write_status", "ok");
+  bool rewriting = log != nullptr && log->rewrite_in_progress();
+  w.Int("aof_enabled", log != nullptr ? 1 : 0);
+  w.Int("aof_rewrite_in_progress", rewriting ? 1 : 0);
+  w.Int("aof_rewrite_scheduled", engine.durability().rewrite_scheduled() ? 1 : 0);
+  int64_t last_ms = log ? log->last_rewrite_ms() : -1;
+  w.Int("aof_last_rewrite_time_sec", last_ms < 0 ? -1 : last_ms / 1000);
+  w.Int("aof_current_rewrite_time_sec",
+        rewriting ? (engine.now_ms() - log->rewrite_start_ms()) / 1000 : -1);
+  w.Str("aof_last_bgrewrite_status", log == nullptr || log->last_rewrite_ok() ? "ok" : "err");
+  w.Uint("aof_rewrites", log ? log->rewrites() : 0);
+  w.Int("aof_rewrites_consecutive_failures", engine.durability().consecutive_failures());
+  w.Str("aof_last_write_status", log == nullptr || log->write_ok() ? "ok" : "err");
   w.Int("aof_last_cow_size", 0);
   w.Int("module_fork_in_progress", 0);
   w.Int("module_fork_last_cow_size", 0);
-  if (settings.appendonly) {
-    w.Int("aof_current_size", 0);
-    w.Int("aof_base_size", 0);
+  if (log != nullptr) {
+    w.Uint("aof_current_size", log->current_size());
+    w.Uint("aof_base_size", log->base_size());
     w.Int("aof_pending_rewrite", 0);
-    w.Int("aof_buffer_length", 0);
-    w.Int("aof_pending_bio_fsync", 0);
-    w.Int("aof_delayed_fsync", 0);
+    w.Uint("aof_buffer_length", log->buffered());
+    w.Int("aof_pending_bio_fsync", log->sync_in_progress() ? 1 : 0);
+    w.Uint("aof_delayed_fsync", log->delayed_fsync());
   }
+  (void)settings;
 }
 
 void StatsSection(Engine& engine, InfoText& w) {

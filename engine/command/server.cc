@@ -19,6 +19,16 @@ void Time(CommandContext& ctx) {
   ctx.reply().BulkInt(us % 1000000);
 }
 
+// BGREWRITEAOF: compaction without fork (engine/aof/aof_log.h).
+void BgRewriteAof(CommandContext& ctx) {
+  Status st = ctx.engine().durability().StartRewrite();
+  if (!st.ok()) {
+    ctx.reply().Error(st.message());
+    return;
+  }
+  ctx.reply().Simple("Background append only file rewriting started");
+}
+
 void LastSave(CommandContext& ctx) { ctx.reply().Integer(ctx.engine().last_save_time_sec()); }
 
 bool IsFlushMode(std::string_view a) {
@@ -71,6 +81,7 @@ void ScriptHelp(CommandContext& ctx) { ReplyHelp(ctx.reply(), "SCRIPT", kScriptH
 constexpr HandlerBinding kHandlers[] = {
     {"time", Time},
     {"lastsave", LastSave},
+    {"bgrewriteaof", BgRewriteAof},
     {"function|flush", FunctionFlush},
     {"function|help", FunctionHelp},
     {"script|flush", ScriptFlush},

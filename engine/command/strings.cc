@@ -220,7 +220,7 @@ void GetEx(CommandContext& ctx) {
   if (!deadline) return;
   ReplyStringValue(ctx, e);
   bool absolute = o.time == TimeOption::kExat || o.time == TimeOption::kPxat;
-  if (absolute && *deadline <= ctx.now_ms()) {
+  if (absolute && *deadline <= ctx.now_ms() && !ctx.engine().loading()) {
     // A deadline already passed deletes the key now (not counted as expiry).
     Database::Slot slot = ctx.db().Locate(key);
     ctx.db().Delete(slot);

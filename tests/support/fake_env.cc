@@ -8,9 +8,15 @@ namespace {
 
 class MemoryWritableFile final : public WritableFile {
  public:
-  MemoryWritableFile(std::map<std::string, std::string>& files, std::string path)
-      : files_(files), path_(std::move(path)) {}
+  MemoryWritableFile(MemoryFs& fs, std::map<std::string, std::string>& files, std::string path)
+      : fs_(fs), files_(files), path_(std::move(path)) {}
   Status Append(std::string_view data, size_t* written) override {
+    if (!fs_.append_error().ok()) {
+      size_t n = std::min(data.size(), fs_.short_write_bytes());
+      files_[path_].append(data.substr(0, n));
+      *written = n;
+      return fs_.append_error();
+    }
     files_[path_].append(data);
     *written = data.size();
     return Status::Ok();
@@ -26,6 +32,7 @@ class MemoryWritableFile final : public WritableFile {
   const std::string& path() const override { return path_; }
 
  private:
+  MemoryFs& fs_;
   std::map<std::string, std::string>& files_;
   std::string path_;
 };
@@ -60,7 +67,7 @@ std::string Base(const std::string& path) {
 Result<std::unique_ptr<WritableFile>> MemoryFs::OpenAppend(const std::string& path, bool truncate) {
   auto& f = files_[path];
   if (truncate) f.clear();
-  return std::unique_ptr<WritableFile>(std::make_unique<MemoryWritableFile>(files_, path));
+  return std::unique_ptr<WritableFile>(std::make_unique<MemoryWritableFile>(*this, files_, path));
 }
 
 Result<std::unique_ptr<SequentialFile>> MemoryFs::OpenRead(const std::string& path) {

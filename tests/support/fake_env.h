@@ -67,7 +67,19 @@ class MemoryFs final : public FileSystem {
   std::deque<uint64_t>& pending_syncs() { return pending_; }
   std::map<std::string, std::string>& files() { return files_; }
 
+  // Fault switches for tests: while set, appends write at most
+  // short_write_bytes and then fail with append_error.
+  void FailAppends(Status error, size_t short_write_bytes = 0) {
+    append_error_ = std::move(error);
+    short_write_bytes_ = short_write_bytes;
+  }
+  void HealAppends() { append_error_ = Status::Ok(); }
+  const Status& append_error() const { return append_error_; }
+  size_t short_write_bytes() const { return short_write_bytes_; }
+
  private:
+  Status append_error_;
+  size_t short_write_bytes_ = 0;
   std::map<std::string, std::string> files_;
   std::map<std::string, bool> dirs_;
   std::deque<uint64_t> pending_;

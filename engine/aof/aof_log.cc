@@ -1,0 +1,535 @@
+#include "engine/aof/aof_log.h"
+
+#include "engine/aof/record.h"
+
+namespace cairn::aof {
+namespace {
+
+// The OS's words for an error ("No space left on device"), the tail of an
+// Env status message ("write /x/y: No space left on device").
+std::string ErrorText(const Status& st) {
+  const std::string& m = st.message();
+  size_t colon = m.rfind(": ");
+  return colon == std::string::npos ? m : m.substr(colon + 2);
+}
+
+}  // namespace
+
+struct AofLog::Rewrite {
+  int64_t start_ms = 0;
+  std::string temp_name;
+  std::shared_ptr<WritableFile> temp;
+  std::unique_ptr<WritableFile> old_incr;  // kept open until its sync completes
+  std::vector<std::string> old_files;      // removed once the new manifest is durable
+  size_t old_incr_count = 0;
+  int waits = 0;
+  bool failed = false;
+  std::string error;
+  uint64_t sync_failures_at_start = 0;
+};
+
+AofLog::AofLog(Env& env, LogOptions options) : env_(env), options_(std::move(options)) {
+  next_fs_token_ = options_.token_base + 1;
+  // Effects append into reused capacity: no allocation per command.
+  batch_.reserve(64 * 1024);
+}
+
+AofLog::~AofLog() = default;
+
+void AofLog::Sync(WritableFile* file, const std::string& dir, Action then) {
+  uint64_t token = next_fs_token_++;
+  pending_[token] = std::move(then);
+  if (file != nullptr) {
+    env_.fs().RequestSync(*file, token);
+  } else if (Planted(options_.bugs, &PlantedBugs::no_dir_fsync)) {
+    OnSynced(token, Status::Ok());
+  } else {
+    env_.fs().RequestDirSync(dir, token);
+  }
+}
+
+bool AofLog::OnSynced(uint64_t token, const Status& status) {
+  auto it = pending_.find(token);
+  if (it == pending_.end()) return false;
+  Action action = std::move(it->second);
+  pending_.erase(it);
+  action(status);
+  return true;
+}
+
+void AofLog::SyncFailed(const std::string& what, const Status& st, uint64_t logical) {
+  ++sync_failures_;
+  env_.logger().Log(LogLevel::kWarning, "aof: " + what + " failed: " + st.message());
+  if (options_.policy == FsyncPolicy::kAlways) {
+    fatal_error_ = "Can't persist AOF for fsync error when the AOF fsync policy is 'always': " +
+                   ErrorText(st) + ". Exiting...";
+  } else {
+    sync_error_ = ErrorText(st);
+    // Not durable, and never will be by retrying; but under these policies
+    // nothing waits on durable() except a shutdown, which must not hang:
+    // writes are refused (MISCONF) until a rewrite repairs the log.
+    if (logical != 0) tracker_.Complete(logical);
+  }
+}
+
+Status AofLog::Open(const LoadOutcome& loaded) {
+  FileSystem& fs = env_.fs();
+  const AofPaths& p = options_.paths;
+  Status st = fs.CreateDir(p.AofDir());
+  if (!st.ok()) return st.Prefixed("aof: cannot create " + p.AofDir());
+  // The directory's own name must be durable before anything in it counts.
+  uint64_t dir_barrier = tracker_.Add(0);
+  Sync(nullptr, p.dir, [this, dir_barrier](const Status& s) {
+    if (s.ok()) {
+      tracker_.Complete(dir_barrier);
+    } else {
+      SyncFailed("fsync of the data directory", s, dir_barrier);
+    }
+  });
+  // Temp files of a rewrite or manifest swap a crash interrupted.
+  if (auto names = fs.ListDir(p.AofDir()); names.ok()) {
+    for (const std::string& name : names.value()) {
+      if (name.rfind("temp-", 0) == 0) (void)fs.Remove(p.InAofDir(name));
+    }
+  }
+  bool need_manifest = false;
+  if (!loaded.found || loaded.manifest.empty()) {
+    Status fresh = WriteFreshBase(loaded.manifest, BaseWriter());
+    if (!fresh.ok()) return fresh;
+    need_manifest = true;
+  } else {
+    manifest_ = loaded.manifest;
+    base_size_ = loaded.base_size;
+    incr_bytes_ = loaded.total_size - loaded.base_size;
+    // History files are not part of the data: drop them (Redis does too).
+    for (const ManifestFile& h : manifest_.history) (void)fs.Remove(p.InAofDir(h.name));
+    if (!manifest_.history.empty()) need_manifest = true;
+    manifest_.history.clear();
+  }
+  if (manifest_.incrs.empty()) {
+    st = OpenNewIncr();
+    if (!st.ok()) return st;
+    need_manifest = true;
+  } else {
+    auto f = fs.OpenAppend(p.InAofDir(manifest_.incrs.back().name), /*truncate=*/false);
+    if (!f.ok()) return f.status().Prefixed("aof: cannot open incr file");
+    file_ = std::move(f).value();
+    selected_db_ = -1;
+  }
+  if (need_manifest) {
+    uint64_t barrier = tracker_.Add(0);
+    SwapManifest(manifest_.Print(), [this, barrier](const Status& s) {
+      if (s.ok()) {
+        tracker_.Complete(barrier);
+      } else {
+        SyncFailed("writing the manifest", s, barrier);
+      }
+    });
+  }
+  rewrite_base_size_ = current_size();
+  return Status::Ok();
+}
+
+Status AofLog::WriteFreshBase(const Manifest& previous, const BaseWriter& writer) {
+  FileSystem& fs = env_.fs();
+  const AofPaths& p = options_.paths;
+  // Sequence numbers continue from any earlier manifest, so no name is reused.
+  manifest_ = Manifest{};
+  manifest_.base_seq = previous.base_seq;
+  manifest_.incr_seq = previous.incr_seq;
+  std::string base = manifest_.StartNewBase(p.appendfilename);
+  auto f = fs.OpenAppend(p.InAofDir(base), /*truncate=*/true);
+  if (!f.ok()) return f.status().Prefixed("aof: cannot create base file");
+  std::shared_ptr<WritableFile> base_file = std::move(f).value();
+  std::string text;
+  if (writer) writer(text);
+  size_t n = 0;
+  Status st = base_file->Append(text, &n);
+  if (st.ok() && n != text.size()) st = Status::NoSpace("short write: No space left on device");
+  if (!st.ok()) return st.Prefixed("aof: writing the base file");
+  uint64_t barrier = tracker_.Add(0);
+  Sync(base_file.get(), "", [this, barrier, base_file](const Status& s) {
+    if (s.ok()) {
+      tracker_.Complete(barrier);
+    } else {
+      SyncFailed("fsync of the base file", s, barrier);
+    }
+  });
+  base_size_ = text.size();
+  incr_bytes_ = 0;
+  return Status::Ok();
+}
+
+Status AofLog::OpenFresh(const Manifest& previous, const BaseWriter& writer) {
+  Status st = env_.fs().CreateDir(options_.paths.AofDir());
+  if (!st.ok()) return st.Prefixed("aof: cannot create " + options_.paths.AofDir());
+  st = WriteFreshBase(previous, writer);
+  if (!st.ok()) return st;
+  st = OpenNewIncr();
+  if (!st.ok()) return st;
+  uint64_t barrier = tracker_.Add(0);
+  SwapManifest(manifest_.Print(), [this, barrier](const Status& s) {
+    if (s.ok()) {
+      tracker_.Complete(barrier);
+    } else {
+      SyncFailed("writing the manifest", s, barrier);
+    }
+  });
+  rewrite_base_size_ = current_size();
+  return Status::Ok();
+}
+
+Status AofLog::OpenNewIncr() {
+  const AofPaths& p = options_.paths;
+  std::string name = manifest_.AddNewIncr(p.appendfilename);
+  auto f = env_.fs().OpenAppend(p.InAofDir(name), /*truncate=*/true);
+  if (!f.ok()) {
+    manifest_.incrs.pop_back();
+    --manifest_.incr_seq;
+    return f.status().Prefixed("aof: cannot create incr file");
+  }
+  file_ = std::move(f).value();
+  selected_db_ = -1;
+  return Status::Ok();
+}
+
+void AofLog::SwapManifest(std::string text, Action done) {
+  swaps_.push_back(ManifestSwap{std::move(text), std::move(done)});
+  if (!swap_running_) RunNextManifestSwap();
+}
+
+void AofLog::RunNextManifestSwap() {
+  if (swaps_.empty()) {
+    swap_running_ = false;
+    return;
+  }
+  swap_running_ = true;
+  const AofPaths& p = options_.paths;
+  std::string temp = p.InAofDir(TempManifestName(p.appendfilename));
+  auto finish = [this](const Status& st) {
+    Action done = std::move(swaps_.front().done);
+    swaps_.erase(swaps_.begin());
+    done(st);
+    RunNextManifestSwap();
+  };
+  auto f = env_.fs().OpenAppend(temp, /*truncate=*/true);
+  if (!f.ok()) {
+    finish(f.status());
+    return;
+  }
+  std::shared_ptr<WritableFile> file = std::move(f).value();
+  size_t n = 0;
+  Status st = file->Append(swaps_.front().text, &n);
+  if (st.ok() && n != swaps_.front().text.size()) st = Status::Io("aof: short manifest write");
+  if (!st.ok()) {
+    finish(st);
+    return;
+  }
+  Sync(file.get(), "", [this, file, temp, finish](const Status& s) {
+    if (!s.ok()) {
+      finish(s);
+      return;
+    }
+    const AofPaths& paths = options_.paths;
+    Status r = env_.fs().Rename(temp, paths.ManifestPath());
+    if (!r.ok()) {
+      finish(r);
+      return;
+    }
+    Sync(nullptr, paths.AofDir(), finish);
+  });
+}
+
+void AofLog::Append(int db, std::span<const std::string_view> args, int64_t now_ms) {
+  if (options_.timestamps && now_ms / 1000 != last_ts_sec_) {
+    last_ts_sec_ = now_ms / 1000;
+    AppendTimestamp(batch_, last_ts_sec_);
+  }
+  if (db != selected_db_) {
+    AppendSelect(batch_, db);
+    selected_db_ = db;
+  }
+  AppendRecord(batch_, args);
+}
+
+bool AofLog::WriteBatch(int64_t now_ms) {
+  if (batch_.size() > batch_checked_) {
+    std::string_view fresh = std::string_view(batch_).substr(batch_checked_);
+    std::string line;
+    AppendChecksum(line, fresh);
+    batch_ += line;
+    batch_checked_ = batch_.size();
+  }
+  uint64_t before = file_->Size();
+  size_t n = 0;
+  Status st = file_->Append(batch_, &n);
+  if (st.ok() && n == batch_.size()) {
+    written_ += n;
+    incr_bytes_ += n;
+    batch_.clear();
+    batch_checked_ = 0;
+    postponed_since_ms_ = 0;
+    if (!write_error_.empty()) {
+      env_.logger().Log(LogLevel::kWarning, "AOF write error looks solved, Redis can write again.");
+      write_error_.clear();
+    }
+    return true;
+  }
+  if (st.ok()) st = Status::NoSpace("short write: No space left on device");
+  last_write_retry_ms_ = now_ms;
+  if (write_error_.empty()) {
+    env_.logger().Log(LogLevel::kWarning, "Error writing to the AOF file: " + ErrorText(st));
+  }
+  write_error_ = ErrorText(st);
+  if (n > 0 && !file_->Truncate(before).ok()) {
+    // The partial batch stays in the file: continue after it, as Redis does,
+    // so the file stays a sequence of whole records.
+    written_ += n;
+    incr_bytes_ += n;
+    batch_.erase(0, n);
+    batch_checked_ = batch_checked_ > n ? batch_checked_ - n : 0;
+  }
+  if (options_.policy == FsyncPolicy::kAlways) {
+    fatal_error_ =
+        "Can't recover from AOF write error when the AOF fsync policy is 'always'. Exiting...";
+  }
+  return false;
+}
+
+void AofLog::Flush(int64_t now_ms, bool force) {
+  if (file_ == nullptr || fatal()) return;
+  // Nothing goes into a new incr file before a manifest naming it is in
+  // place: a crash must never leave records in a file no manifest lists.
+  if (!incr_listed_) return;
+  if (!batch_.empty()) {
+    if (options_.policy == FsyncPolicy::kEverysec && !force && file_sync_inflight_ > 0) {
+      // Redis's rule: while a background fsync runs, hold the writes back
+      // for up to 2 s rather than pile more onto a busy disk.
+      if (postponed_since_ms_ == 0) {
+        postponed_since_ms_ = now_ms;
+        return;
+      }
+      if (now_ms - postponed_since_ms_ < 2000) return;
+      ++delayed_fsync_;
+      env_.logger().Log(LogLevel::kNotice,
+                        "Asynchronous AOF fsync is taking too long (disk is busy?). Writing the "
+                        "AOF buffer without waiting for fsync to complete, this may slow down "
+                        "Redis.");
+    }
+    if (!WriteBatch(now_ms)) return;
+  }
+  if (options_.policy == FsyncPolicy::kAlways) {
+    RequestFileSync();
+  } else if (options_.policy == FsyncPolicy::kEverysec &&
+             now_ms - last_fsync_ms_ >= options_.everysec_ms) {
+    if (file_sync_inflight_ == 0 && written_ > synced_request_) {
+      last_fsync_ms_ = now_ms;
+      RequestFileSync();
+    }
+  }
+}
+
+void AofLog::SyncNow() {
+  if (file_ == nullptr) return;
+  RequestFileSync();
+}
+
+void AofLog::RequestFileSync() {
+  if (file_sync_inflight_ > 0 || synced_request_ >= written_ || fatal()) return;
+  uint64_t position = written_;
+  uint64_t logical = tracker_.Add(position);
+  ++file_sync_inflight_;
+  synced_request_ = position;
+  Sync(file_.get(), "",
+       [this, logical, position](const Status& st) { OnFileSyncDone(logical, position, st); });
+}
+
+void AofLog::OnFileSyncDone(uint64_t logical, uint64_t position, const Status& st) {
+  (void)position;
+  --file_sync_inflight_;
+  if (!st.ok()) {
+    SyncFailed("fsync of the AOF file", st, logical);
+    return;
+  }
+  tracker_.Complete(logical);
+  // Group commit: what was written while this sync ran gets the next one.
+  if (options_.policy == FsyncPolicy::kAlways || shutting_down_) RequestFileSync();
+}
+
+void AofLog::Tick(int64_t now_ms) {
+  if (file_ == nullptr || fatal()) return;
+  if (!write_ok()) {
+    if (now_ms - last_write_retry_ms_ >= 1000) Flush(now_ms, /*force=*/true);
+    return;
+  }
+  if (!batch_.empty() && postponed_since_ms_ != 0) Flush(now_ms);
+  if (options_.policy == FsyncPolicy::kEverysec && file_sync_inflight_ == 0 &&
+      written_ > synced_request_ && now_ms - last_fsync_ms_ >= options_.everysec_ms) {
+    last_fsync_ms_ = now_ms;
+    RequestFileSync();
+  }
+}
+
+std::string AofLog::RefusalText() const {
+  if (!write_error_.empty()) return "MISCONF Errors writing to the AOF file: " + write_error_;
+  if (!sync_error_.empty()) return "MISCONF Errors writing to the AOF file: " + sync_error_;
+  return "";
+}
+
+int64_t AofLog::rewrite_start_ms() const { return rewrite_ ? rewrite_->start_ms : -1; }
+
+Status AofLog::StartRewrite(const BaseWriter& writer, int64_t now_ms) {
+  Status st = BeginRewrite(now_ms);
+  if (!st.ok()) return st;
+  std::string text;
+  writer(text);
+  AppendBase(text);
+  EndBase();
+  return Status::Ok();
+}
+
+Status AofLog::BeginRewrite(int64_t now_ms) {
+  if (rewrite_) return Status::Invalid("Background append only file rewriting already in progress");
+  if (file_ == nullptr) return Status::Invalid("aof: the log is not open");
+  Flush(now_ms, /*force=*/true);
+  if (!write_ok()) return Status::Io("aof: cannot rewrite while writes fail");
+  const AofPaths& p = options_.paths;
+  auto rw = std::make_unique<Rewrite>();
+  rw->start_ms = now_ms;
+  rw->sync_failures_at_start = sync_failures_;
+  if (manifest_.base) rw->old_files.push_back(manifest_.base->name);
+  for (const ManifestFile& f : manifest_.incrs) rw->old_files.push_back(f.name);
+  rw->old_incr_count = manifest_.incrs.size();
+
+  // The base goes to a temp file, written in steps (AppendBase), then synced.
+  rw->temp_name = "temp-rewriteaof-bg-" + std::to_string(options_.pid) + "-" +
+                  std::to_string(++temp_counter_) + ".aof";
+  auto tf = env_.fs().OpenAppend(p.InAofDir(rw->temp_name), /*truncate=*/true);
+  if (!tf.ok()) return tf.status().Prefixed("aof: cannot create the rewrite's temp file");
+  rw->temp = std::move(tf).value();
+
+  // The cut: the old incr file is synced before the first write to the next
+  // one, so a crash never keeps the new file and loses the old one's tail.
+  rw->old_incr = std::move(file_);
+  Status st = OpenNewIncr();
+  if (!st.ok()) {
+    file_ = std::move(rw->old_incr);
+    (void)env_.fs().Remove(p.InAofDir(rw->temp_name));
+    return st;
+  }
+  rewrite_ = std::move(rw);
+  Rewrite* r = rewrite_.get();
+  r->waits = 1;  // the base: released by EndBase's sync
+  uint64_t old_barrier = tracker_.Add(written_);
+  Sync(r->old_incr.get(), "", Waited("fsync of the previous incr file", old_barrier));
+  // The manifest names the new incr file before anything is written to it;
+  // meanwhile the batch waits in memory.
+  incr_listed_ = false;
+  uint64_t manifest_barrier = tracker_.Add(written_);
+  auto manifest_done = Waited("writing the manifest", manifest_barrier);
+  SwapManifest(manifest_.Print(), [this, manifest_done](const Status& s) {
+    incr_listed_ = true;
+    manifest_done(s);
+    Flush(env_.clock().WallUs() / 1000, /*force=*/true);
+  });
+  env_.logger().Log(LogLevel::kNotice, "Background append only file rewriting started");
+  return Status::Ok();
+}
+
+AofLog::Action AofLog::Waited(const std::string& what, uint64_t barrier) {
+  Rewrite* r = rewrite_.get();
+  ++r->waits;
+  return [this, r, what, barrier](const Status& s) {
+    if (s.ok()) {
+      if (barrier != 0) tracker_.Complete(barrier);
+    } else {
+      r->failed = true;
+      r->error = what + ": " + s.message();
+      if (barrier != 0) SyncFailed(what, s, barrier);
+    }
+    --r->waits;
+    MaybeFinishRewrite();
+  };
+}
+
+void AofLog::AppendBase(std::string_view text) {
+  Rewrite* r = rewrite_.get();
+  if (r == nullptr || r->failed || text.empty()) return;
+  size_t n = 0;
+  Status st = r->temp->Append(text, &n);
+  if (st.ok() && n != text.size()) st = Status::NoSpace("short write: No space left on device");
+  if (!st.ok()) {
+    r->failed = true;
+    r->error = "writing the rewritten base: " + st.message();
+  }
+}
+
+void AofLog::EndBase() {
+  Rewrite* r = rewrite_.get();
+  if (r == nullptr) return;
+  Sync(r->temp.get(), "", [this, r](const Status& s) {
+    if (!s.ok()) {
+      r->failed = true;
+      r->error = "fsync of the rewritten base: " + s.message();
+    }
+    --r->waits;
+    MaybeFinishRewrite();
+  });
+}
+
+void AofLog::MaybeFinishRewrite() {
+  Rewrite* r = rewrite_.get();
+  if (r == nullptr || r->waits > 0) return;
+  const AofPaths& p = options_.paths;
+  if (r->failed) {
+    (void)env_.fs().Remove(p.InAofDir(r->temp_name));
+    FinishRewrite(Status::Io(r->error));
+    return;
+  }
+  // 3. The base gets its name, the manifest names it and the new incr file
+  //    only; once that manifest is durable the old files go.
+  Manifest next = manifest_;
+  std::string base_name = next.StartNewBase(p.appendfilename);
+  next.IncrsToHistory(r->old_incr_count);
+  Status st = env_.fs().Rename(p.InAofDir(r->temp_name), p.InAofDir(base_name));
+  if (!st.ok()) {
+    (void)env_.fs().Remove(p.InAofDir(r->temp_name));
+    FinishRewrite(st);
+    return;
+  }
+  uint64_t new_base_size = r->temp->Size();
+  Manifest written = next;
+  written.history.clear();
+  SwapManifest(written.Print(), [this, written, new_base_size](const Status& s) {
+    if (!s.ok()) {
+      FinishRewrite(s.Prefixed("aof: writing the manifest"));
+      return;
+    }
+    Rewrite* rw = rewrite_.get();
+    for (const std::string& name : rw->old_files) {
+      (void)env_.fs().Remove(options_.paths.InAofDir(name));
+    }
+    manifest_ = written;
+    base_size_ = new_base_size;
+    incr_bytes_ = file_ ? file_->Size() : 0;
+    if (sync_failures_ == rw->sync_failures_at_start) sync_error_.clear();
+    FinishRewrite(Status::Ok());
+  });
+}
+
+void AofLog::FinishRewrite(const Status& st) {
+  int64_t now_ms = env_.clock().WallUs() / 1000;
+  last_rewrite_ms_ = now_ms - rewrite_->start_ms;
+  last_rewrite_ok_ = st.ok();
+  if (st.ok()) {
+    ++rewrites_;
+    rewrite_base_size_ = current_size();
+    env_.logger().Log(LogLevel::kNotice, "Background AOF rewrite finished successfully");
+  } else {
+    ++rewrite_failures_;
+    env_.logger().Log(LogLevel::kWarning, "Background AOF rewrite failed: " + st.message());
+  }
+  rewrite_.reset();
+}
+
+}  // namespace cairn::aof

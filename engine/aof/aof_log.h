@@ -1,0 +1,194 @@
+// AofLog: the write side of the append-only file -- the batch buffer, the
+// current incr file, the fsync policy, durable positions, write and sync
+// errors, and the manifest swaps a rewrite needs.
+//
+// Positions: bytes written through this log since it opened, across incr
+// files. written() is what reached the OS; durable() the prefix a completed
+// sync covers (sync_tracker.h: barriers such as directory syncs and manifest
+// swaps gate it). Under appendfsync always the engine releases a reply only
+// once durable() reaches the position the reply was executed at.
+//
+// Every sync is a request to the Env; its completion comes back through
+// OnSynced, never inside the call. A failed sync is never retried as if it
+// had worked: under always the log turns fatal (the engine exits, as Redis
+// does); otherwise it refuses writes (write_refused()) until a rewrite has put
+// the data set into a new base and a manifest naming it is durable.
+//
+// A failed write truncates the partial batch away and keeps the batch; writes
+// are refused with Redis's MISCONF text until a retry (each second) succeeds.
+// Under always a write error is fatal too.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/aof/loader.h"
+#include "engine/aof/manifest.h"
+#include "engine/aof/planted_bugs.h"
+#include "engine/aof/sync_tracker.h"
+#include "engine/env/env.h"
+
+namespace cairn::aof {
+
+enum class FsyncPolicy { kNo = 0, kAlways = 1, kEverysec = 2 };
+
+struct LogOptions {
+  AofPaths paths;
+  FsyncPolicy policy = FsyncPolicy::kEverysec;
+  bool timestamps = false;            // aof-timestamp-enabled
+  int64_t everysec_ms = 1000;         // appendfsync-everysec-ms
+  int64_t pid = 0;                    // names the temp base of a rewrite
+  uint64_t token_base = 0;            // sync tokens start above it (one range per log)
+  const PlantedBugs* bugs = nullptr;  // the simulator's switches (planted_bugs.h)
+};
+
+// Writes a data set as records for a new base (the rewrite's source).
+using BaseWriter = std::function<void(std::string& out)>;
+
+class AofLog {
+ public:
+  AofLog(Env& env, LogOptions options);
+  ~AofLog();
+
+  // Opens the log after loading: creates the directory, a base and an incr
+  // file and the manifest when nothing was found; otherwise appends to the
+  // manifest's last incr file (adding one if it has none).
+  Status Open(const LoadOutcome& loaded);
+  // Opens a fresh log whose base is the data set writer produces (CONFIG SET
+  // appendonly yes at runtime); sequence numbers continue from previous.
+  Status OpenFresh(const Manifest& previous, const BaseWriter& writer);
+  bool open() const { return file_ != nullptr; }
+
+  // Adds one effect to the current batch.
+  void Append(int db, std::span<const std::string_view> args, int64_t now_ms);
+  // The batch point: writes the batch (one write) and, per policy, requests
+  // a sync. force writes even while an everysec fsync is slow.
+  void Flush(int64_t now_ms, bool force = false);
+  // Timers: everysec syncs, postponed writes, retries after a write error.
+  void Tick(int64_t now_ms);
+  // A sync completion; false when the token is not the log's.
+  bool OnSynced(uint64_t token, const Status& status);
+  // Requests a sync covering everything written (shutdown, policy change).
+  void SyncNow();
+  // From now on every completed sync requests the next until all is durable.
+  void set_shutting_down() { shutting_down_ = true; }
+
+  void set_policy(FsyncPolicy p) { options_.policy = p; }
+  FsyncPolicy policy() const { return options_.policy; }
+  void set_everysec_ms(int64_t ms) { options_.everysec_ms = ms; }
+  void set_timestamps(bool on) { options_.timestamps = on; }
+
+  uint64_t written() const { return written_; }
+  uint64_t durable() const { return tracker_.durable(); }
+  uint64_t buffered() const { return batch_.size(); }
+  bool all_durable() const { return batch_.empty() && durable() >= written_; }
+
+  // Errors.
+  bool write_ok() const { return write_error_.empty(); }
+  bool sync_failed() const { return !sync_error_.empty(); }
+  // The -MISCONF text for refused writes, or "" when writes are allowed.
+  std::string RefusalText() const;
+  bool fatal() const { return !fatal_error_.empty(); }
+  const std::string& fatal_error() const { return fatal_error_; }
+
+  // INFO persistence figures.
+  uint64_t current_size() const { return base_size_ + incr_bytes_; }
+  uint64_t base_size() const { return base_size_; }
+  uint64_t delayed_fsync() const { return delayed_fsync_; }
+  bool sync_in_progress() const { return file_sync_inflight_ > 0; }
+
+  // Rewrite (compaction). Start: flushes, syncs the current incr file and
+  // opens the next one (new writes go there), writes a base from writer (a
+  // consistent cut: the engine calls this at a batch point) to a temp file
+  // and syncs it; when every sync is done the base is renamed in, a new
+  // manifest swapped in (temp, sync, rename, dir sync), and the old files
+  // removed.
+  Status StartRewrite(const BaseWriter& writer, int64_t now_ms);
+  // The same in steps: BeginRewrite makes the cut (flush, next incr file,
+  // syncs); AppendBase writes base records as the walk produces them;
+  // EndBase asks for the base's sync, after which the swap proceeds.
+  Status BeginRewrite(int64_t now_ms);
+  void AppendBase(std::string_view text);
+  void EndBase();
+  bool rewrite_in_progress() const { return rewrite_ != nullptr; }
+  // Outcome of the last finished rewrite ("ok"/"err") and its duration.
+  bool last_rewrite_ok() const { return last_rewrite_ok_; }
+  int64_t last_rewrite_ms() const { return last_rewrite_ms_; }
+  int64_t rewrite_start_ms() const;
+  uint64_t rewrites() const { return rewrites_; }
+  uint64_t rewrite_failures() const { return rewrite_failures_; }
+  // Size of the log after the last rewrite (auto-aof-rewrite-percentage's base).
+  uint64_t rewrite_base_size() const { return rewrite_base_size_; }
+  void set_rewrite_base_size(uint64_t n) { rewrite_base_size_ = n; }
+  const Manifest& manifest() const { return manifest_; }
+
+ private:
+  struct Rewrite;
+  using Action = std::function<void(const Status&)>;
+
+  // Requests a sync of file (nullptr: directory dir) and runs then on completion.
+  void Sync(WritableFile* file, const std::string& dir, Action then);
+  // Writes text as the manifest: temp file, sync, rename, dir sync; then runs
+  // done. Manifest swaps run one at a time, in request order.
+  void SwapManifest(std::string text, Action done);
+  void RunNextManifestSwap();
+  void RequestFileSync();
+  void OnFileSyncDone(uint64_t logical, uint64_t position, const Status& st);
+  void SyncFailed(const std::string& what, const Status& st, uint64_t logical = 0);
+  bool WriteBatch(int64_t now_ms);
+  Status OpenNewIncr();
+  Status WriteFreshBase(const Manifest& previous, const BaseWriter& writer);
+  void MaybeFinishRewrite();
+  // A completion a rewrite waits for (barrier: a SyncTracker id, or 0).
+  Action Waited(const std::string& what, uint64_t barrier);
+  void FinishRewrite(const Status& st);
+
+  Env& env_;
+  LogOptions options_;
+  Manifest manifest_;
+  std::unique_ptr<WritableFile> file_;  // current incr file
+  std::string batch_;                   // effects not yet written
+  size_t batch_checked_ = 0;            // bytes of batch_ covered by a checksum already
+  int selected_db_ = -1;                // SELECT state of the current incr file
+  int64_t last_ts_sec_ = -1;
+  uint64_t written_ = 0;
+  uint64_t synced_request_ = 0;  // highest position a file sync was requested for
+  int file_sync_inflight_ = 0;
+  int64_t last_fsync_ms_ = 0;
+  int64_t postponed_since_ms_ = 0;
+  int64_t last_write_retry_ms_ = 0;
+  uint64_t delayed_fsync_ = 0;
+  uint64_t base_size_ = 0;
+  uint64_t incr_bytes_ = 0;  // bytes of incr files in the manifest
+  uint64_t rewrite_base_size_ = 0;
+  SyncTracker tracker_;
+  std::map<uint64_t, Action> pending_;  // fs token -> what its completion does
+  uint64_t next_fs_token_ = 1;
+  struct ManifestSwap {
+    std::string text;
+    Action done;
+  };
+  std::vector<ManifestSwap> swaps_;  // queued; front is running
+  bool swap_running_ = false;
+  std::string write_error_;  // strerror text of the last failed write
+  std::string sync_error_;
+  std::string fatal_error_;
+  std::unique_ptr<Rewrite> rewrite_;
+  bool last_rewrite_ok_ = true;
+  int64_t last_rewrite_ms_ = -1;
+  uint64_t rewrites_ = 0;
+  uint64_t rewrite_failures_ = 0;
+  uint64_t temp_counter_ = 0;
+  uint64_t sync_failures_ = 0;
+  bool shutting_down_ = false;
+  bool incr_listed_ = true;  // the current incr file is named by the manifest on disk
+};
+
+}  // namespace cairn::aof

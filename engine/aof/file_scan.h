@@ -1,0 +1,57 @@
+// FileScan: reads one AOF file's records in order, decides where it is
+// damaged, and hands the records to a replayer -- the rules the loader and
+// kv-check-aof share.
+//
+// Rules (Redis 7.0's, plus Cairn's checksums; see record.h):
+//   - MULTI ... EXEC applies whole at EXEC; an unfinished block at the end is
+//     a torn tail starting at its MULTI.
+//   - A record cut short by the end of the file is a torn tail starting at
+//     that record.
+//   - Bad bytes are damage, refused with their offset -- except in a file
+//     with Cairn checksums when no batch with a valid checksum follows them:
+//     then they are a write torn by a crash, and the tail starts right after
+//     the last valid checksum.
+//   - In a file with checksums, records after the last valid checksum are
+//     held back until the next checksum verifies (or the file ends cleanly),
+//     so a torn batch is never half applied.
+// A torn tail is reported, not cut: the caller decides (aof-load-truncated,
+// last file only, --fix).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "engine/util/status.h"
+
+namespace cairn::aof {
+
+// Receives records in replay order; an error stops the scan.
+class Replayer {
+ public:
+  virtual ~Replayer() = default;
+  virtual Status Apply(std::span<const std::string_view> args) = 0;
+  // A new file starts: Redis loads each file with a fresh client (db 0).
+  virtual void BeginFile() {}
+};
+
+struct ScanResult {
+  enum class Outcome { kClean, kTornTail, kDamaged };
+  Outcome outcome = Outcome::kClean;
+  size_t offset = 0;   // kTornTail: where the tail starts; kDamaged: the bad byte
+  std::string reason;  // for a torn tail or damage
+  uint64_t records = 0;
+  bool checksummed = false;  // the file carries Cairn's batch checksums
+  // Timestamp truncation (kv-check-aof --truncate-to-timestamp): offset of
+  // the first "#TS:" annotation later than the limit, or npos.
+  size_t timestamp_cut = std::string_view::npos;
+};
+
+// Scans data (the AOF part of a file, starting at offset start).
+// replayer may be null (checking only). ts_limit >= 0 finds timestamp_cut.
+ScanResult ScanRecords(std::string_view data, size_t start, Replayer* replayer,
+                       int64_t ts_limit = -1);
+
+}  // namespace cairn::aof

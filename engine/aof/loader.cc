@@ -1,0 +1,152 @@
+#include "engine/aof/loader.h"
+
+#include "engine/aof/rdb_reader.h"
+
+namespace cairn::aof {
+
+Result<std::string> ReadWholeFile(FileSystem& fs, const std::string& path) {
+  auto f = fs.OpenRead(path);
+  if (!f.ok()) return f.status();
+  std::string out;
+  auto size = fs.FileSize(path);
+  if (size.ok()) out.reserve(size.value());
+  char buf[1 << 16];
+  while (true) {
+    auto n = f.value()->Read(buf, sizeof(buf));
+    if (!n.ok()) return n.status();
+    if (n.value() == 0) break;
+    out.append(buf, n.value());
+  }
+  return out;
+}
+
+namespace {
+
+// Adopts a Redis 6 single file dir/<appendfilename>: a manifest naming it as
+// base seq 1 is written first (temp + rename), then the file is moved in.
+Status AdoptSingleFile(FileSystem& fs, Logger& log, const AofPaths& p) {
+  Status st = fs.CreateDir(p.AofDir());
+  if (!st.ok()) return st.Prefixed("aof: cannot create " + p.AofDir());
+  Manifest m;
+  m.base = ManifestFile{p.appendfilename, 1, FileType::kBase};
+  m.base_seq = 1;
+  std::string temp = p.InAofDir(TempManifestName(p.appendfilename));
+  auto f = fs.OpenAppend(temp, /*truncate=*/true);
+  if (!f.ok()) return f.status();
+  size_t n = 0;
+  std::string text = m.Print();
+  st = f.value()->Append(text, &n);
+  if (!st.ok()) return st;
+  st = fs.Rename(temp, p.ManifestPath());
+  if (!st.ok()) return st;
+  log.Log(LogLevel::kNotice, "Creating AOF base file " + p.appendfilename + " on server start");
+  return Status::Ok();
+}
+
+struct FileLoad {
+  uint64_t size = 0;
+  uint64_t records = 0;
+  bool truncated = false;
+};
+
+Result<FileLoad> LoadFile(FileSystem& fs, Logger& log, const std::string& path,
+                          const std::string& name, bool last, bool load_truncated,
+                          Replayer& replayer, RdbSink& rdb) {
+  auto data = ReadWholeFile(fs, path);
+  if (!data.ok()) {
+    if (data.status().code() == Status::Code::kNotFound) {
+      return Status::NotFound("aof: the manifest names " + name + ", which does not exist");
+    }
+    return data.status().Prefixed("aof: reading " + name);
+  }
+  const std::string& bytes = data.value();
+  FileLoad out;
+  out.size = bytes.size();
+  replayer.BeginFile();
+  size_t start = 0;
+  if (bytes.compare(0, 5, "REDIS") == 0) {
+    auto end = ReadRdbPreamble(bytes, rdb);
+    if (!end.ok()) return end.status().Prefixed("aof: " + name);
+    start = end.value();
+  }
+  ScanResult r = ScanRecords(bytes, start, &replayer);
+  out.records = r.records;
+  switch (r.outcome) {
+    case ScanResult::Outcome::kClean:
+      return out;
+    case ScanResult::Outcome::kDamaged:
+      return Status::Corruption("aof: " + name + " is damaged at offset " +
+                                std::to_string(r.offset) + ": " + r.reason +
+                                " (kv-check-aof can report and repair it)");
+    case ScanResult::Outcome::kTornTail:
+      break;
+  }
+  if (!last) {
+    return Status::Corruption("aof: " + name + " ends in a torn record at offset " +
+                              std::to_string(r.offset) + " (" + r.reason +
+                              "), and it is not the last file");
+  }
+  if (!load_truncated) {
+    return Status::Corruption("aof: " + name + " has a torn tail at offset " +
+                              std::to_string(r.offset) + " (" + r.reason +
+                              "); aof-load-truncated is no. Run kv-check-aof --fix");
+  }
+  log.Log(LogLevel::kWarning,
+          "!!! Warning: short read while loading the AOF file " + name + "!!! (" + r.reason + ")");
+  Status st = fs.Truncate(path, r.offset);
+  if (!st.ok()) return st.Prefixed("aof: cutting the torn tail of " + name);
+  log.Log(LogLevel::kWarning, "AOF " + name +
+                                  " loaded anyway because aof-load-truncated is "
+                                  "enabled; cut " +
+                                  std::to_string(bytes.size() - r.offset) + " bytes at offset " +
+                                  std::to_string(r.offset));
+  out.size = r.offset;
+  out.truncated = true;
+  return out;
+}
+
+}  // namespace
+
+Result<LoadOutcome> LoadAof(FileSystem& fs, Logger& log, const AofPaths& p, bool load_truncated,
+                            Replayer& replayer, RdbSink& rdb) {
+  LoadOutcome out;
+  std::string single = p.dir + "/" + p.appendfilename;
+  bool have_manifest = fs.Exists(p.ManifestPath());
+  if (!have_manifest) {
+    bool in_root = fs.Exists(single);
+    bool moved = fs.Exists(p.InAofDir(p.appendfilename));
+    if (!in_root && !moved) return out;  // a fresh start
+    Status st = AdoptSingleFile(fs, log, p);
+    if (!st.ok()) return st.Prefixed("aof: adopting " + single);
+    out.adopted_single_file = true;
+  }
+  auto text = ReadWholeFile(fs, p.ManifestPath());
+  if (!text.ok()) return text.status().Prefixed("aof: reading the manifest");
+  auto m = Manifest::Parse(text.value());
+  if (!m.ok()) return m.status();
+  out.found = true;
+  out.manifest = std::move(m).value();
+  // Finish a Redis 6 adoption that stopped before the move.
+  if (out.manifest.base && out.manifest.base->name == p.appendfilename &&
+      !fs.Exists(p.InAofDir(p.appendfilename)) && fs.Exists(single)) {
+    Status st = fs.Rename(single, p.InAofDir(p.appendfilename));
+    if (!st.ok()) return st.Prefixed("aof: moving " + single + " into " + p.AofDir());
+    out.adopted_single_file = true;
+  }
+  std::vector<const ManifestFile*> files;
+  if (out.manifest.base) files.push_back(&*out.manifest.base);
+  for (const ManifestFile& f : out.manifest.incrs) files.push_back(&f);
+  for (size_t i = 0; i < files.size(); ++i) {
+    const ManifestFile& f = *files[i];
+    auto loaded = LoadFile(fs, log, p.InAofDir(f.name), f.name, i + 1 == files.size(),
+                           load_truncated, replayer, rdb);
+    if (!loaded.ok()) return loaded.status();
+    if (f.type == FileType::kBase) out.base_size = loaded.value().size;
+    out.total_size += loaded.value().size;
+    out.records += loaded.value().records;
+    out.truncated = out.truncated || loaded.value().truncated;
+  }
+  return out;
+}
+
+}  // namespace cairn::aof

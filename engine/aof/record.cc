@@ -1,0 +1,75 @@
+#include "engine/aof/record.h"
+
+#include <cstdio>
+
+#include "engine/aof/crc32c.h"
+#include "engine/util/strconv.h"
+
+namespace cairn::aof {
+namespace {
+
+void AppendHeader(std::string& out, char kind, size_t n) {
+  char buf[24];
+  out.push_back(kind);
+  out.append(buf, FormatInt64(static_cast<int64_t>(n), buf));
+  out.append("\r\n");
+}
+
+}  // namespace
+
+void AppendRecord(std::string& out, std::span<const std::string_view> args) {
+  AppendHeader(out, '*', args.size());
+  for (std::string_view a : args) {
+    AppendHeader(out, '$', a.size());
+    out.append(a);
+    out.append("\r\n");
+  }
+}
+
+void AppendSelect(std::string& out, int db) {
+  char buf[24];
+  std::string_view args[2] = {"SELECT", std::string_view(buf, FormatInt64(db, buf))};
+  AppendRecord(out, args);
+}
+
+void AppendChecksum(std::string& out, std::string_view batch) {
+  char buf[64];
+  int n = std::snprintf(buf, sizeof(buf), "%s%llu:%08x\r\n", kChecksumPrefix.data(),
+                        static_cast<unsigned long long>(batch.size()), Crc32c(batch));
+  out.append(buf, static_cast<size_t>(n));
+}
+
+void AppendTimestamp(std::string& out, int64_t unix_seconds) {
+  char buf[24];
+  out.append("#TS:");
+  out.append(buf, FormatInt64(unix_seconds, buf));
+  out.append("\r\n");
+}
+
+std::optional<Checksum> ParseChecksum(std::string_view line) {
+  if (line.substr(0, kChecksumPrefix.size()) != kChecksumPrefix) return std::nullopt;
+  line.remove_prefix(kChecksumPrefix.size());
+  size_t colon = line.find(':');
+  if (colon == std::string_view::npos || colon == 0) return std::nullopt;
+  Checksum c;
+  for (char ch : line.substr(0, colon)) {
+    if (ch < '0' || ch > '9') return std::nullopt;
+    c.length = c.length * 10 + static_cast<uint64_t>(ch - '0');
+  }
+  std::string_view hex = line.substr(colon + 1);
+  if (hex.size() != 8) return std::nullopt;
+  for (char ch : hex) {
+    uint32_t v;
+    if (ch >= '0' && ch <= '9') {
+      v = static_cast<uint32_t>(ch - '0');
+    } else if (ch >= 'a' && ch <= 'f') {
+      v = static_cast<uint32_t>(ch - 'a' + 10);
+    } else {
+      return std::nullopt;
+    }
+    c.crc = (c.crc << 4) | v;
+  }
+  return c;
+}
+
+}  // namespace cairn::aof

@@ -1,0 +1,700 @@
+// The append-only file through the engine: what is logged, what a restart
+// recovers, replies held under appendfsync always (group commit), write and
+// sync errors, torn tails, Redis 6 adoption, rewrites and shutdown. Runs on
+// the in-memory filesystem; syncs complete only when a test delivers them.
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "engine/aof/record.h"
+#include "engine/engine.h"
+#include "engine/util/strconv.h"
+#include "tests/support/engine_harness.h"
+#include "tests/support/fake_env.h"
+
+namespace cairn::testing {
+namespace {
+
+constexpr const char* kAofDir = "/data/appendonlydir";
+
+class AofWorld {
+ public:
+  explicit AofWorld(std::vector<std::string> extra = {}) : extra_(std::move(extra)) {}
+
+  Status Start() {
+    Config config;
+    std::vector<std::string> args = {"--dir", "/data", "--appendonly", "yes"};
+    args.insert(args.end(), extra_.begin(), extra_.end());
+    Status st = config.ApplyArgs(args);
+    if (!st.ok()) return st;
+    env_.memory_fs().pending_syncs().clear();
+    engine_ = std::make_unique<Engine>(env_, std::move(config));
+    st = engine_->Start();
+    if (!st.ok()) return st;
+    s_ = NewSession();
+    return Status::Ok();
+  }
+  // A crash and a restart on the same files (MemoryFs keeps every write).
+  Status Restart() {
+    engine_.reset();
+    return Start();
+  }
+
+  Session* NewSession() {
+    SessionInfo info;
+    info.peer = "127.0.0.1:" + std::to_string(next_port_++);
+    return engine_->OpenSession(std::move(info));
+  }
+  // Feeds one command, ends the batch, optionally delivers syncs, returns
+  // what the session may send.
+  std::string Run(std::vector<std::string_view> args, bool deliver = true) {
+    return Run(s_, args, deliver);
+  }
+  std::string Run(Session* s, std::vector<std::string_view> args, bool deliver = true) {
+    engine_->Feed(s, EncodeCommand(args));
+    engine_->EndBatch();
+    if (deliver) DeliverSyncs();
+    return Take(s);
+  }
+  std::string Take(Session* s) {
+    std::vector<Session*> ready;
+    engine_->TakeReady(ready);
+    std::string out(engine_->Output(s));
+    engine_->ConsumeOutput(s, out.size());
+    return out;
+  }
+  void DeliverSyncs(const Status& st = Status::Ok()) {
+    auto& pending = env_.memory_fs().pending_syncs();
+    while (!pending.empty()) {
+      uint64_t token = pending.front();
+      pending.pop_front();
+      engine_->OnSynced(token, st);
+    }
+  }
+  size_t PendingSyncs() { return env_.memory_fs().pending_syncs().size(); }
+
+  std::string& File(const std::string& name) {
+    return env_.memory_fs().files()[std::string(kAofDir) + "/" + name];
+  }
+  bool HasFile(const std::string& name) {
+    return env_.memory_fs().files().count(std::string(kAofDir) + "/" + name) != 0;
+  }
+  std::vector<std::string> AofFiles() {
+    auto names = env_.memory_fs().ListDir(kAofDir);
+    std::vector<std::string> out = names.value();
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+  // Arguments added for the next Start (a restart with a changed config).
+  void AddArgs(const std::vector<std::string>& more) {
+    extra_.insert(extra_.end(), more.begin(), more.end());
+  }
+  Engine& engine() { return *engine_; }
+  Session* session() { return s_; }
+  FakeEnv& env() { return env_; }
+
+ private:
+  std::vector<std::string> extra_;
+  FakeEnv env_;
+  std::unique_ptr<Engine> engine_;
+  Session* s_ = nullptr;
+  int next_port_ = 40000;
+};
+
+TEST(AofEngine, FreshStartWritesTheRedisLayout) {
+  AofWorld w;
+  ASSERT_TRUE(w.Start().ok());
+  w.DeliverSyncs();
+  EXPECT_EQ(w.AofFiles(),
+            (std::vector<std::string>{"appendonly.aof.1.base.aof", "appendonly.aof.1.incr.aof",
+                                      "appendonly.aof.manifest"}));
+  EXPECT_EQ(w.File("appendonly.aof.manifest"),
+            "file appendonly.aof.1.base.aof seq 1 type b\n"
+            "file appendonly.aof.1.incr.aof seq 1 type i\n");
+}
+
+TEST(AofEngine, EffectsAreLoggedInDeterministicFormAndSurviveARestart) {
+  AofWorld w;
+  ASSERT_TRUE(w.Start().ok());
+  EXPECT_EQ(w.Run({"SET", "a", "1"}), "+OK\r\n");
+  EXPECT_EQ(w.Run({"INCRBY", "a", "5"}), ":6\r\n");
+  EXPECT_EQ(w.Run({"SET", "t", "v", "EX", "100"}), "+OK\r\n");
+  EXPECT_EQ(w.Run({"APPEND", "s", "xy"}), ":2\r\n");
+  EXPECT_EQ(w.Run({"SELECT", "2"}), "+OK\r\n");
+  EXPECT_EQ(w.Run({"SET", "b", "in2"}), "+OK\r\n");
+  EXPECT_EQ(w.Run({"SELECT", "0"}), "+OK\r\n");
+  EXPECT_EQ(w.Run({"DEL", "s"}), ":1\r\n");
+  const std::string& incr = w.File("appendonly.aof.1.incr.aof");
+  int64_t deadline = w.env().manual_clock().WallUs() / 1000 + 100000;
+  EXPECT_NE(incr.find("KEEPTTL"), std::string::npos);
+  EXPECT_NE(incr.find("PXAT\r\n$13\r\n" + std::to_string(deadline)), std::string::npos);
+  EXPECT_NE(incr.find("#cairn:"), std::string::npos);
+  ASSERT_TRUE(w.Restart().ok());
+  EXPECT_EQ(w.Run({"GET", "a"}), "$1\r\n6\r\n");
+  EXPECT_EQ(w.Run({"PTTL", "t"}), ":100000\r\n");
+  EXPECT_EQ(w.Run({"EXISTS", "s"}), ":0\r\n");
+  EXPECT_EQ(w.Run({"SELECT", "2"}), "+OK\r\n");
+  EXPECT_EQ(w.Run({"GET", "b"}), "$3\r\nin2\r\n");
+}
+
+TEST(AofEngine, ReplayNeverLogsAndRestartsDoNotGrowTheFiles) {
+  AofWorld w;
+  ASSERT_TRUE(w.Start().ok());
+  for (int i = 0; i < 20; ++i) {
+    std::string k = "k" + std::to_string(i);
+    w.Run({"SET", k, "v"});
+  }
+  std::string before = w.File("appendonly.aof.1.incr.aof");
+  for (int round = 0; round < 3; ++round) {
+    ASSERT_TRUE(w.Restart().ok());
+    w.DeliverSyncs();
+    EXPECT_EQ(w.File("appendonly.aof.1.incr.aof"), before);
+  }
+  EXPECT_EQ(w.Run({"DBSIZE"}), ":20\r\n");
+}
+
+TEST(AofEngine, KeysDueDuringLoadingAreNotExpiredIntoTheLog) {
+  AofWorld w;
+  ASSERT_TRUE(w.Start().ok());
+  w.Run({"SET", "k", "v", "PX", "50"});
+  w.Run({"APPEND", "k", "w"});
+  std::string before = w.File("appendonly.aof.1.incr.aof");
+  w.env().manual_clock().AdvanceMs(1000);
+  ASSERT_TRUE(w.Restart().ok());
+  w.DeliverSyncs();
+  // Loading kept the key for the APPEND record; nothing was logged.
+  EXPECT_EQ(w.File("appendonly.aof.1.incr.aof"), before);
+  // After loading, the key is expired as usual (and the DEL is logged).
+  EXPECT_EQ(w.Run({"GET", "k"}), "$-1\r\n");
+  EXPECT_NE(w.File("appendonly.aof.1.incr.aof").find("DEL"), std::string::npos);
+}
+
+TEST(AofEngine, AlwaysHoldsEveryReplyUntilItsBatchIsDurable) {
+  AofWorld w({"--appendfsync", "always"});
+  ASSERT_TRUE(w.Start().ok());
+  w.DeliverSyncs();
+  Session* reader = w.NewSession();
+  EXPECT_EQ(w.Run({"SET", "a", "1"}, /*deliver=*/false), "");
+  // A read of the value in the next batch waits too: it saw an undurable write.
+  EXPECT_EQ(w.Run(reader, {"GET", "a"}, /*deliver=*/false), "");
+  w.DeliverSyncs();
+  EXPECT_EQ(w.Take(w.session()), "+OK\r\n");
+  EXPECT_EQ(w.Take(reader), "$1\r\n1\r\n");
+  // Once everything is durable a read goes at once, with no new sync.
+  EXPECT_EQ(w.Run(reader, {"GET", "a"}, /*deliver=*/false), "$1\r\n1\r\n");
+  EXPECT_EQ(w.PendingSyncs(), 0u);
+}
+
+TEST(AofEngine, AlwaysGroupCommitsOneSyncPerBatchForAllSessions) {
+  AofWorld w({"--appendfsync", "always"});
+  ASSERT_TRUE(w.Start().ok());
+  w.DeliverSyncs();
+  std::vector<Session*> clients;
+  for (int i = 0; i < 5; ++i) clients.push_back(w.NewSession());
+  for (int i = 0; i < 5; ++i) {
+    std::string k = "k" + std::to_string(i);
+    w.engine().Feed(clients[i], EncodeCommand({"SET", k, "v"}));
+  }
+  w.engine().EndBatch();
+  EXPECT_EQ(w.PendingSyncs(), 1u);
+  for (Session* c : clients) EXPECT_EQ(w.engine().Output(c), "");
+  // The next batch executes while the sync runs, and waits for its own.
+  w.engine().Feed(clients[0], EncodeCommand({"SET", "late", "v"}));
+  w.engine().EndBatch();
+  EXPECT_EQ(w.PendingSyncs(), 1u);  // one sync in flight at a time
+  w.DeliverSyncs();                 // completes the first; the second follows
+  for (int i = 1; i < 5; ++i) EXPECT_EQ(w.Take(clients[i]), "+OK\r\n");
+  EXPECT_EQ(w.Take(clients[0]), "+OK\r\n+OK\r\n");
+}
+
+TEST(AofEngine, EverysecDoesNotHoldAndSyncsOncePerPeriod) {
+  AofWorld w({"--appendfsync", "everysec"});
+  ASSERT_TRUE(w.Start().ok());
+  w.DeliverSyncs();
+  w.env().manual_clock().AdvanceMs(1500);
+  EXPECT_EQ(w.Run({"SET", "a", "1"}, false), "+OK\r\n");
+  EXPECT_EQ(w.PendingSyncs(), 1u);  // a second passed since the last fsync
+  w.DeliverSyncs();
+  EXPECT_EQ(w.Run({"SET", "b", "1"}, false), "+OK\r\n");
+  EXPECT_EQ(w.PendingSyncs(), 0u);  // within the period: no fsync yet
+  w.env().manual_clock().AdvanceMs(1000);
+  w.engine().Tick();
+  EXPECT_EQ(w.PendingSyncs(), 1u);
+}
+
+TEST(AofEngine, EverysecPostponesWritesWhileAnFsyncIsSlowForUpToTwoSeconds) {
+  AofWorld w({"--appendfsync", "everysec"});
+  ASSERT_TRUE(w.Start().ok());
+  w.DeliverSyncs();
+  w.env().manual_clock().AdvanceMs(1500);
+  w.Run({"SET", "a", "1"}, false);  // written, fsync requested (stays pending)
+  size_t size = w.File("appendonly.aof.1.incr.aof").size();
+  w.Run({"SET", "b", "1"}, false);
+  EXPECT_EQ(w.File("appendonly.aof.1.incr.aof").size(), size);  // postponed
+  w.env().manual_clock().AdvanceMs(2100);
+  w.Run({"SET", "c", "1"}, false);
+  EXPECT_GT(w.File("appendonly.aof.1.incr.aof").size(), size);  // written anyway
+  EXPECT_EQ(w.engine().durability().log()->delayed_fsync(), 1u);
+}
+
+TEST(AofEngine, WriteErrorRefusesWritesWithMisconfUntilARetrySucceeds) {
+  AofWorld w({"--appendfsync", "everysec"});
+  ASSERT_TRUE(w.Start().ok());
+  w.DeliverSyncs();
+  w.Run({"SET", "a", "1"});
+  std::string good = w.File("appendonly.aof.1.incr.aof");
+  w.env().memory_fs().FailAppends(Status::NoSpace("write x: No space left on device"), 7);
+  EXPECT_EQ(w.Run({"SET", "b", "2"}), "+OK\r\n");        // executed; its batch fails
+  EXPECT_EQ(w.File("appendonly.aof.1.incr.aof"), good);  // partial write cut
+  EXPECT_EQ(w.Run({"SET", "c", "3"}),
+            "-MISCONF Errors writing to the AOF file: No space left on device\r\n");
+  EXPECT_EQ(w.Run({"PING"}),
+            "-MISCONF Errors writing to the AOF file: No space left on device\r\n");
+  EXPECT_EQ(w.Run({"GET", "b"}), "$1\r\n2\r\n");  // reads keep working
+  w.env().memory_fs().HealAppends();
+  w.env().manual_clock().AdvanceMs(1100);
+  w.engine().Tick();  // the retry writes the kept batch
+  w.DeliverSyncs();
+  EXPECT_EQ(w.Run({"SET", "c", "3"}), "+OK\r\n");
+  ASSERT_TRUE(w.Restart().ok());
+  EXPECT_EQ(w.Run({"MGET", "a", "b", "c"}), "*3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n");
+}
+
+TEST(AofEngine, WriteErrorUnderAlwaysExits) {
+  AofWorld w({"--appendfsync", "always"});
+  ASSERT_TRUE(w.Start().ok());
+  w.DeliverSyncs();
+  w.env().memory_fs().FailAppends(Status::Io("write x: Input/output error", 5));
+  EXPECT_EQ(w.Run({"SET", "b", "2"}), "");  // never acknowledged
+  EXPECT_EQ(w.engine().shutdown_state(), ShutdownState::kDone);
+  EXPECT_EQ(w.engine().exit_code(), 1);
+}
+
+TEST(AofEngine, FsyncErrorUnderAlwaysExitsAndTheReplyNeverLeaves) {
+  AofWorld w({"--appendfsync", "always"});
+  ASSERT_TRUE(w.Start().ok());
+  w.DeliverSyncs();
+  EXPECT_EQ(w.Run({"SET", "a", "1"}, false), "");
+  w.DeliverSyncs(Status::Io("fdatasync: Input/output error", 5));
+  EXPECT_EQ(w.Take(w.session()), "");
+  EXPECT_EQ(w.engine().shutdown_state(), ShutdownState::kDone);
+  EXPECT_EQ(w.engine().exit_code(), 1);
+}
+
+TEST(AofEngine, FsyncErrorUnderEverysecRefusesWritesUntilARewriteSucceeds) {
+  AofWorld w({"--appendfsync", "everysec"});
+  ASSERT_TRUE(w.Start().ok());
+  w.DeliverSyncs();
+  w.env().manual_clock().AdvanceMs(1500);
+  w.Run({"SET", "a", "1"}, false);
+  ASSERT_EQ(w.PendingSyncs(), 1u);
+  w.DeliverSyncs(Status::Io("fdatasync: Input/output error", 5));
+  EXPECT_EQ(w.Run({"SET", "b", "2"}, false),
+            "-MISCONF Errors writing to the AOF file: Input/output error\r\n");
+  // The automatic rewrite started at the batch point; once its files are
+  // durable, writes resume.
+  EXPECT_TRUE(w.engine().durability().log()->rewrite_in_progress());
+  for (int i = 0; i < 10 && w.engine().durability().log()->rewrite_in_progress(); ++i) {
+    w.engine().Tick();  // walk steps
+    w.DeliverSyncs();
+  }
+  EXPECT_FALSE(w.engine().durability().log()->rewrite_in_progress());
+  EXPECT_EQ(w.Run({"SET", "b", "2"}), "+OK\r\n");
+}
+
+TEST(AofEngine, TornTailOfTheLastFileIsCutWithAWarning) {
+  AofWorld w;
+  ASSERT_TRUE(w.Start().ok());
+  w.Run({"SET", "a", "1"});
+  w.Run({"SET", "b", "2"});
+  std::string good = w.File("appendonly.aof.1.incr.aof");
+  w.File("appendonly.aof.1.incr.aof") += "*3\r\n$3\r\nSET\r\n$1\r\nc\r\n$5\r\nab";
+  ASSERT_TRUE(w.Restart().ok());
+  EXPECT_EQ(w.File("appendonly.aof.1.incr.aof"), good);
+  EXPECT_EQ(w.Run({"MGET", "a", "b", "c"}), "*3\r\n$1\r\n1\r\n$1\r\n2\r\n$-1\r\n");
+  bool warned = false;
+  for (auto& [level, line] : w.env().log().lines) {
+    if (line.find("aof-load-truncated") != std::string::npos) warned = true;
+  }
+  EXPECT_TRUE(warned);
+}
+
+TEST(AofEngine, TornTailIsRefusedWhenAofLoadTruncatedIsNo) {
+  AofWorld w({"--aof-load-truncated", "no"});
+  ASSERT_TRUE(w.Start().ok());
+  w.Run({"SET", "a", "1"});
+  w.File("appendonly.aof.1.incr.aof") += std::string(64, '\0');
+  Status st = w.Restart();
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("appendonly.aof.1.incr.aof"), std::string::npos) << st.message();
+  EXPECT_NE(st.message().find("aof-load-truncated is no"), std::string::npos);
+}
+
+TEST(AofEngine, DamageInTheMiddleStopsStartUpWithFileAndOffset) {
+  AofWorld w;
+  ASSERT_TRUE(w.Start().ok());
+  w.Run({"SET", "a", "1"});
+  size_t at = w.File("appendonly.aof.1.incr.aof").size();
+  w.Run({"SET", "b", "2"});
+  w.Run({"SET", "c", "3"});
+  w.File("appendonly.aof.1.incr.aof")[at] = '?';
+  Status st = w.Restart();
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(
+      st.message().find("appendonly.aof.1.incr.aof is damaged at offset " + std::to_string(at)),
+      std::string::npos)
+      << st.message();
+}
+
+TEST(AofEngine, AKeyOfATypeCairnLacksStopsStartUpNamingIt) {
+  AofWorld w;
+  ASSERT_TRUE(w.Start().ok());
+  w.DeliverSyncs();
+  std::string rec;
+  std::string_view args[] = {"HSET", "myhash", "f", "v"};
+  aof::AppendRecord(rec, args);
+  w.File("appendonly.aof.1.incr.aof") += rec;
+  Status st = w.Restart();
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("'HSET'"), std::string::npos) << st.message();
+  EXPECT_NE(st.message().find("'myhash'"), std::string::npos) << st.message();
+}
+
+TEST(AofEngine, ManifestNamingAMissingFileStopsStartUp) {
+  AofWorld w;
+  ASSERT_TRUE(w.Start().ok());
+  w.DeliverSyncs();
+  w.File("appendonly.aof.manifest") += "file appendonly.aof.7.incr.aof seq 7 type i\n";
+  Status st = w.Restart();
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("appendonly.aof.7.incr.aof"), std::string::npos) << st.message();
+}
+
+TEST(AofEngine, ARedis6SingleFileIsAdoptedAsTheBase) {
+  AofWorld w;
+  std::string data;
+  std::string_view sel[] = {"SELECT", "0"};
+  std::string_view set[] = {"set", "old", "value"};
+  std::string_view multi[] = {"MULTI"};
+  std::string_view incr[] = {"incr", "n"};
+  std::string_view exec[] = {"EXEC"};
+  aof::AppendRecord(data, sel);
+  aof::AppendRecord(data, set);
+  aof::AppendRecord(data, multi);
+  aof::AppendRecord(data, incr);
+  aof::AppendRecord(data, incr);
+  aof::AppendRecord(data, exec);
+  w.env().memory_fs().files()["/data/appendonly.aof"] = data;
+  ASSERT_TRUE(w.Start().ok());
+  w.DeliverSyncs();
+  EXPECT_EQ(w.Run({"MGET", "old", "n"}), "*2\r\n$5\r\nvalue\r\n$1\r\n2\r\n");
+  EXPECT_FALSE(w.env().memory_fs().Exists("/data/appendonly.aof"));
+  EXPECT_EQ(w.File("appendonly.aof"), data);
+  EXPECT_EQ(w.File("appendonly.aof.manifest"),
+            "file appendonly.aof seq 1 type b\n"
+            "file appendonly.aof.1.incr.aof seq 1 type i\n");
+  ASSERT_TRUE(w.Restart().ok());
+  EXPECT_EQ(w.Run({"MGET", "old", "n"}), "*2\r\n$5\r\nvalue\r\n$1\r\n2\r\n");
+}
+
+TEST(AofEngine, BgRewriteAofCompactsAndTheRestartSeesTheSameData) {
+  AofWorld w;
+  ASSERT_TRUE(w.Start().ok());
+  w.DeliverSyncs();
+  for (int i = 0; i < 50; ++i) w.Run({"INCR", "counter"});
+  w.Run({"SET", "t", "v", "EX", "100"});
+  w.Run({"SELECT", "3"});
+  w.Run({"SET", "x", "in3"});
+  EXPECT_EQ(w.Run({"BGREWRITEAOF"}, false), "+Background append only file rewriting started\r\n");
+  EXPECT_EQ(w.Run({"BGREWRITEAOF"}, false),
+            "-ERR Background append only file rewriting already in progress\r\n");
+  // Writes racing the rewrite, including non-idempotent ones.
+  EXPECT_EQ(w.Run({"APPEND", "x", "+"}, false), ":4\r\n");
+  w.DeliverSyncs();
+  w.DeliverSyncs();
+  EXPECT_FALSE(w.engine().durability().log()->rewrite_in_progress());
+  EXPECT_EQ(w.AofFiles(),
+            (std::vector<std::string>{"appendonly.aof.2.base.aof", "appendonly.aof.2.incr.aof",
+                                      "appendonly.aof.manifest"}));
+  EXPECT_EQ(w.File("appendonly.aof.manifest"),
+            "file appendonly.aof.2.base.aof seq 2 type b\n"
+            "file appendonly.aof.2.incr.aof seq 2 type i\n");
+  ASSERT_TRUE(w.Restart().ok());
+  EXPECT_EQ(w.Run({"GET", "counter"}), "$2\r\n50\r\n");
+  EXPECT_EQ(w.Run({"PTTL", "t"}), ":100000\r\n");
+  w.Run({"SELECT", "3"});
+  EXPECT_EQ(w.Run({"GET", "x"}), "$4\r\nin3+\r\n");
+}
+
+TEST(AofEngine, ACrashAtEveryStepOfARewriteRecoversTheSameState) {
+  // Crash after k sync completions of a rewrite, for every k until it is
+  // done; MemoryFs keeps every write (a kill -9: the page cache survives).
+  // Under always, a write whose reply left must be there after the restart;
+  // one whose reply did not may be there or not, but never half.
+  for (int k = 0;; ++k) {
+    AofWorld w({"--appendfsync", "always"});
+    ASSERT_TRUE(w.Start().ok());
+    w.DeliverSyncs();
+    w.Run({"SET", "a", "x"});
+    w.Run({"SET", "gone", "1"});
+    w.Run({"BGREWRITEAOF"}, false);
+    w.engine().Feed(w.session(), EncodeCommand({"APPEND", "a", "y"}));
+    w.engine().Feed(w.session(), EncodeCommand({"DEL", "gone"}));
+    w.engine().EndBatch();
+    std::string replies = w.Take(w.session());
+    for (int i = 0; i < k && w.PendingSyncs() > 0; ++i) {
+      uint64_t token = w.env().memory_fs().pending_syncs().front();
+      w.env().memory_fs().pending_syncs().pop_front();
+      w.engine().OnSynced(token, Status::Ok());
+      replies += w.Take(w.session());
+    }
+    bool finished = !w.engine().durability().log()->rewrite_in_progress();
+    bool acked = replies.find(":2\r\n:1\r\n") != std::string::npos;
+    ASSERT_TRUE(w.Restart().ok()) << "k=" << k;
+    std::string a = w.Run({"GET", "a"});
+    std::string gone = w.Run({"EXISTS", "gone"});
+    if (acked) {
+      EXPECT_EQ(a, "$2\r\nxy\r\n") << "k=" << k;
+      EXPECT_EQ(gone, ":0\r\n") << "k=" << k;
+    } else {
+      EXPECT_TRUE((a == "$2\r\nxy\r\n" && gone == ":0\r\n") ||
+                  (a == "$1\r\nx\r\n" && gone == ":1\r\n"))
+          << "k=" << k << " " << a << gone;
+    }
+    for (const std::string& name : w.AofFiles()) {
+      EXPECT_EQ(name.rfind("temp-", 0), std::string::npos) << name;
+    }
+    if (finished) {
+      EXPECT_TRUE(acked);
+      break;
+    }
+    ASSERT_LT(k, 20);
+  }
+}
+
+// Every key of every database: value and deadline.
+std::map<std::pair<int, std::string>, std::pair<std::string, int64_t>> Snapshot(Engine& e) {
+  std::map<std::pair<int, std::string>, std::pair<std::string, int64_t>> out;
+  for (int db = 0; db < e.keyspace().count(); ++db) {
+    e.keyspace().db(db).main().ForEach([&](Entry* entry) {
+      char buf[kInt64Chars];
+      out[{db, std::string(entry->key())}] = {std::string(entry->StringValue(buf)),
+                                              entry->expire_at()};
+    });
+  }
+  return out;
+}
+
+TEST(AofEngine, ARewriteWalkedInStepsWhileWritesRaceItLoadsToTheSameState) {
+  for (uint64_t seed = 1; seed <= 4; ++seed) {
+    AofWorld w({"--appendfsync", seed % 2 ? "always" : "everysec"});
+    ASSERT_TRUE(w.Start().ok());
+    w.DeliverSyncs();
+    SplitMix64 rng(seed);
+    auto key = [&]() { return "k" + std::to_string(rng.Next64() % 30000); };
+    std::vector<Session*> dbs;
+    for (int db = 0; db < 3; ++db) {
+      Session* s = w.NewSession();
+      w.Run(s, {"SELECT", std::to_string(db)});
+      dbs.push_back(s);
+    }
+    for (int i = 0; i < 24000; ++i) {
+      std::string k = "k" + std::to_string(i);
+      w.Run(dbs[static_cast<size_t>(i % 3)], {"SET", k, "v" + std::to_string(i)});
+    }
+    ASSERT_EQ(w.Run({"BGREWRITEAOF"}), "+Background append only file rewriting started\r\n");
+    int steps = 0;
+    for (int i = 0; i < 4000 || w.engine().durability().log()->rewrite_in_progress(); ++i) {
+      Session* s = dbs[rng.Next64() % 3];
+      std::string a = key();
+      std::string b = key();
+      std::string n = std::to_string(rng.Next64() % 3);
+      switch (rng.Next64() % 13) {
+        case 0:
+          w.Run(s, {"SET", a, "x" + std::to_string(i)}, false);
+          break;
+        case 1:
+          w.Run(s, {"APPEND", a, "+"}, false);
+          break;
+        case 2:
+          w.Run(s, {"SETRANGE", a, "2", "zz"}, false);
+          break;
+        case 3:
+          w.Run(s, {"DEL", a}, false);
+          break;
+        case 4:
+          w.Run(s, {"RENAME", a, b}, false);
+          break;
+        case 5:
+          w.Run(s, {"MOVE", a, n}, false);
+          break;
+        case 6:
+          w.Run(s, {"COPY", a, b, "DB", n, "REPLACE"}, false);
+          break;
+        case 7:
+          w.Run(s, {"PEXPIREAT", a, "4102444800000"}, false);
+          break;
+        case 8:
+          w.Run(s, {"INCR", "ctr" + n}, false);
+          break;
+        case 9:
+          w.Run(s, {"MSET", a, "m", b, "m"}, false);
+          break;
+        case 10:
+          if (rng.Next64() % 50 == 0) w.Run(s, {"SWAPDB", "0", n}, false);
+          break;
+        case 11:
+          if (rng.Next64() % 400 == 0) w.Run(s, {"FLUSHDB"}, false);
+          break;
+        default:
+          w.Run(s, {"GETSET", a, "g"}, false);
+          break;
+      }
+      if (rng.Next64() % 4 == 0) w.DeliverSyncs();
+      if (w.engine().durability().walking()) ++steps;
+      ASSERT_LT(i, 100000);
+    }
+    EXPECT_GT(steps, 2) << "the walk took more than one step";
+    w.DeliverSyncs();
+    auto want = Snapshot(w.engine());
+    ASSERT_TRUE(w.Restart().ok());
+    auto got = Snapshot(w.engine());
+    EXPECT_EQ(got.size(), want.size()) << "seed " << seed;
+    EXPECT_TRUE(got == want) << "seed " << seed;
+  }
+}
+
+void FinishRewrite(AofWorld& w) {
+  for (int i = 0; i < 20 && w.engine().durability().log()->rewrite_in_progress(); ++i) {
+    w.engine().Tick();
+    w.DeliverSyncs();
+  }
+  ASSERT_FALSE(w.engine().durability().log()->rewrite_in_progress());
+}
+
+TEST(AofEngine, GrowthPastTheThresholdRewritesAutomatically) {
+  AofWorld w({"--auto-aof-rewrite-min-size", "2000", "--auto-aof-rewrite-percentage", "100"});
+  ASSERT_TRUE(w.Start().ok());
+  w.DeliverSyncs();
+  for (int i = 0; i < 200 && !w.engine().durability().log()->rewrite_in_progress(); ++i) {
+    w.Run({"INCR", "counter"});
+  }
+  ASSERT_TRUE(w.engine().durability().log()->rewrite_in_progress());
+  FinishRewrite(w);
+  EXPECT_EQ(w.engine().durability().log()->rewrites(), 1u);
+  // The base is tiny now: the next rewrite waits for 100% growth over it.
+  EXPECT_LT(w.engine().durability().log()->current_size(), 2000u);
+  std::string counter = w.Run({"GET", "counter"});
+  ASSERT_TRUE(w.Restart().ok());
+  EXPECT_EQ(w.Run({"GET", "counter"}), counter);
+}
+
+TEST(AofEngine, ALogThatGrewPastTheThresholdIsCompactedOnRestart) {
+  AofWorld w({"--auto-aof-rewrite-min-size", "3000", "--auto-aof-rewrite-percentage", "0"});
+  ASSERT_TRUE(w.Start().ok());
+  w.DeliverSyncs();
+  for (int i = 0; i < 200; ++i) w.Run({"SET", "k", std::to_string(i)});
+  EXPECT_FALSE(w.engine().durability().log()->rewrite_in_progress());  // percentage 0: off
+  w.AddArgs({"--auto-aof-rewrite-percentage", "100"});
+  ASSERT_TRUE(w.Restart().ok());
+  EXPECT_TRUE(w.engine().durability().log()->rewrite_in_progress());
+  FinishRewrite(w);
+  EXPECT_NE(w.File("appendonly.aof.manifest").find("appendonly.aof.2.base.aof"), std::string::npos);
+  EXPECT_EQ(w.Run({"GET", "k"}), "$3\r\n199\r\n");
+}
+
+TEST(AofEngine, TheRewriteTimerCompactsPeriodically) {
+  AofWorld w({"--auto-aof-rewrite-interval-sec", "60"});
+  ASSERT_TRUE(w.Start().ok());
+  w.DeliverSyncs();
+  w.Run({"SET", "a", "1"});
+  w.env().manual_clock().AdvanceMs(30000);
+  w.engine().Tick();
+  EXPECT_FALSE(w.engine().durability().log()->rewrite_in_progress());
+  w.env().manual_clock().AdvanceMs(31000);
+  w.engine().Tick();
+  EXPECT_TRUE(w.engine().durability().log()->rewrite_in_progress());
+  FinishRewrite(w);
+}
+
+// The simulator's planted bugs: compiled in (ci preset) they must show; in
+// other builds the switches must change nothing.
+TEST(AofPlantedBugs, AckBeforeFsyncReleasesRepliesEarlyOnlyWhenCompiledIn) {
+  AofWorld w({"--appendfsync", "always"});
+  ASSERT_TRUE(w.Start().ok());
+  w.DeliverSyncs();
+  w.engine().durability().planted_bugs().ack_before_fsync = true;
+  std::string reply = w.Run({"SET", "a", "1"}, /*deliver=*/false);
+  EXPECT_EQ(reply, aof::kPlantedBugsCompiled ? "+OK\r\n" : "");
+}
+
+TEST(AofPlantedBugs, ReplayThatLogsGrowsTheFileOnlyWhenCompiledIn) {
+  AofWorld w;
+  ASSERT_TRUE(w.Start().ok());
+  w.DeliverSyncs();
+  w.Run({"SET", "a", "1"});
+  std::string before = w.File("appendonly.aof.1.incr.aof");
+  Config config;
+  std::vector<std::string> args = {"--dir", "/data", "--appendonly", "yes"};
+  ASSERT_TRUE(config.ApplyArgs(args).ok());
+  // A second engine on the same files, its switch set before Start.
+  std::string after;
+  {
+    FakeEnv& env = w.env();
+    Engine second(env, std::move(config));
+    second.durability().planted_bugs().replay_logs = true;
+    ASSERT_TRUE(second.Start().ok());
+    second.EndBatch();
+    after = w.File("appendonly.aof.1.incr.aof");
+  }
+  EXPECT_EQ(after.size() > before.size(), aof::kPlantedBugsCompiled);
+}
+
+TEST(AofEngine, ShutdownWaitsForTheFinalSync) {
+  AofWorld w({"--appendfsync", "everysec"});
+  ASSERT_TRUE(w.Start().ok());
+  w.DeliverSyncs();
+  w.Run({"SET", "a", "1"}, false);
+  w.engine().RequestShutdown(false);
+  EXPECT_EQ(w.engine().shutdown_state(), ShutdownState::kRequested);
+  w.DeliverSyncs();
+  EXPECT_EQ(w.engine().shutdown_state(), ShutdownState::kDone);
+  EXPECT_EQ(w.engine().exit_code(), 0);
+}
+
+TEST(AofEngine, ConfigSetAppendonlyOffAndOnWritesTheDataSetAsANewBase) {
+  AofWorld w;
+  ASSERT_TRUE(w.Start().ok());
+  w.DeliverSyncs();
+  w.Run({"SET", "a", "1"});
+  EXPECT_EQ(w.Run({"CONFIG", "SET", "appendonly", "no"}), "+OK\r\n");
+  w.Run({"SET", "b", "2"});  // not logged
+  EXPECT_EQ(w.Run({"CONFIG", "SET", "appendonly", "yes"}), "+OK\r\n");
+  w.DeliverSyncs();
+  w.Run({"SET", "c", "3"});
+  ASSERT_TRUE(w.Restart().ok());
+  EXPECT_EQ(w.Run({"MGET", "a", "b", "c"}), "*3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n");
+  EXPECT_NE(w.File("appendonly.aof.manifest").find("appendonly.aof.2.base.aof"), std::string::npos);
+}
+
+TEST(AofEngine, InfoPersistenceShowsLiveFigures) {
+  AofWorld w;
+  ASSERT_TRUE(w.Start().ok());
+  w.DeliverSyncs();
+  w.Run({"SET", "a", "1"});
+  std::string info = w.Run({"INFO", "persistence"});
+  size_t size = w.File("appendonly.aof.1.incr.aof").size();
+  EXPECT_NE(info.find("aof_enabled:1\r\n"), std::string::npos);
+  EXPECT_NE(info.find("aof_current_size:" + std::to_string(size) + "\r\n"), std::string::npos);
+  EXPECT_NE(info.find("aof_base_size:0\r\n"), std::string::npos);
+  EXPECT_NE(info.find("aof_last_write_status:ok\r\n"), std::string::npos);
+  EXPECT_NE(info.find("aof_rewrite_in_progress:0\r\n"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace cairn::testing
