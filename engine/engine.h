@@ -161,6 +161,11 @@ class Engine {
   // Observes every effect (tests); nullptr to stop.
   void set_effect_observer(EffectSink* sink) { effect_observer_ = sink; }
 
+#ifdef CAIRN_PLANTED_BUGS
+  // The simulator's planted-bug switches (engine/util/planted_bugs.h).
+  uint32_t planted_bugs = 0;
+#endif
+
   // Called after CONFIG SET changed these parameters.
   Status OnConfigChanged(const std::vector<std::string>& names);
   // CONFIG RESETSTAT: zeroes the statistics INFO reports (server counters,
