@@ -113,6 +113,7 @@ int main(int argc, char** argv) {
           static_cast<unsigned long long>(r.drops), static_cast<long long>(r.simulated_ms),
           static_cast<unsigned long long>(r.trace_hash));
     }
+    if (r.ok && opt.trace && first == last) std::printf("%s", r.trace.c_str());
     if (!r.ok) {
       ++failures;
       if (!first_failure) first_failure = seed;

@@ -28,6 +28,12 @@ class Model {
   std::string Execute(const std::vector<std::string>& argv, int* db, int64_t now_ms);
   // The live keys of db at now_ms (expired ones dropped).
   const Db& Live(int db, int64_t now_ms);
+  // Every key stored in db, expired or not.
+  std::vector<std::string> StoredKeys(int db) const {
+    std::vector<std::string> out;
+    for (const auto& [k, v] : dbs_[db]) out.push_back(k);
+    return out;
+  }
 
  private:
   Value* Find(int db, const std::string& key, int64_t now_ms);
