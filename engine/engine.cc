@@ -9,6 +9,7 @@
 #include "engine/database_cron.h"
 #include "engine/keyspace/access_clock.h"
 #include "engine/output_limit.h"
+#include "engine/util/planted_bugs.h"
 #include "engine/util/repr.h"
 #include "engine/util/strconv.h"
 
@@ -226,6 +227,9 @@ void Engine::ProcessInput(Session* s) {
     }
     if (outcome == RequestParser::Outcome::kRequest) Execute(s);
     s->input.Consume(consumed);
+#ifdef CAIRN_PLANTED_BUGS
+    if ((planted_bugs & kBugStalledPipeline) && s->commands_processed % 7 == 3) break;
+#endif
   }
   s->argv.clear();
   s->executing = false;
@@ -410,6 +414,9 @@ void Engine::RemoveMonitor(Session* s) {
 
 void Engine::MarkReady(Session* s) {
   if (s->in_ready_list) return;
+#ifdef CAIRN_PLANTED_BUGS
+  if ((planted_bugs & kBugLostWakeup) && s->commands_processed % 13 == 5) return;
+#endif
   s->in_ready_list = true;
   ready_.push_back(s);
 }

@@ -174,6 +174,11 @@ class Engine {
   Status Replay(std::span<const std::string_view> args);
   void ResetLoaderSession();
 
+#ifdef CAIRN_PLANTED_BUGS
+  // The simulator's planted-bug switches (engine/util/planted_bugs.h).
+  uint32_t planted_bugs = 0;
+#endif
+
   // Called after CONFIG SET changed these parameters.
   Status OnConfigChanged(const std::vector<std::string>& names);
   // CONFIG RESETSTAT: zeroes the statistics INFO reports (server counters,

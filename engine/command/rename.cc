@@ -15,6 +15,8 @@
 #include <string>
 
 #include "engine/command/key_commands.h"
+#include "engine/engine.h"
+#include "engine/util/planted_bugs.h"
 #include "engine/util/strconv.h"
 
 namespace cairn {
@@ -56,7 +58,11 @@ void RenameGeneric(CommandContext& ctx, bool nx) {
   // The lookups above may have changed the table: locate the source again.
   Entry* e = db.Detach(db.Locate(src));
   const uint32_t clock = e->lru();
-  Entry* renamed = Entry::Rekey(e, dst, e->expire_at() > 0);
+  bool keep_expiry = e->expire_at() > 0;
+#ifdef CAIRN_PLANTED_BUGS
+  if (ctx.engine().planted_bugs & kBugRenameDropsTtl) keep_expiry = false;
+#endif
+  Entry* renamed = Entry::Rekey(e, dst, keep_expiry);
   db.Add(renamed);
   renamed->set_lru(clock);  // the same object under a new name
   ctx.Propagate({"RENAME", src, dst});

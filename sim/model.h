@@ -1,0 +1,50 @@
+// Model: the reference the simulator checks the engine against -- plain maps
+// of strings with wall-clock deadlines, written without engine code.
+//
+// Execute() applies one request at the time the engine ran it and returns
+// the exact reply bytes (RESP2) Redis 7.0 gives. It covers the workload's
+// commands only (workload.h); anything else is a simulator bug.
+// Invariant: a key whose deadline is before now does not exist (a key is
+// expired once now > deadline, as Redis judges it).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace cairn::sim {
+
+class Model {
+ public:
+  static constexpr int kDatabases = 16;
+  struct Value {
+    std::string bytes;
+    int64_t deadline_ms = 0;  // 0: no expiry
+  };
+  using Db = std::map<std::string, Value>;
+
+  // Runs argv for a client whose selected database is *db at now_ms.
+  std::string Execute(const std::vector<std::string>& argv, int* db, int64_t now_ms);
+  // The live keys of db at now_ms (expired ones dropped).
+  const Db& Live(int db, int64_t now_ms);
+  // Every key stored in db, expired or not.
+  std::vector<std::string> StoredKeys(int db) const {
+    std::vector<std::string> out;
+    for (const auto& [k, v] : dbs_[db]) out.push_back(k);
+    return out;
+  }
+
+ private:
+  Value* Find(int db, const std::string& key, int64_t now_ms);
+  Db dbs_[kDatabases];
+};
+
+// RESP2 reply helpers shared with the checker.
+std::string RespInt(int64_t v);
+std::string RespBulk(const std::string& s);
+std::string RespNil();
+std::string RespOk();
+std::string RespErr(const std::string& msg);
+
+}  // namespace cairn::sim

@@ -1,0 +1,232 @@
+// CrashFs: what survives a crash, per fault, and Linux's fsync-EIO semantics.
+#include "sim/crash_fs.h"
+
+#include <set>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+namespace cairn::sim {
+namespace {
+
+struct Delivered {
+  std::vector<std::pair<uint64_t, Status>> events;
+  CrashFs::SyncCallback cb() {
+    return [this](uint64_t t, const Status& s) { events.emplace_back(t, s); };
+  }
+};
+
+std::unique_ptr<WritableFile> Open(CrashFs& fs, const std::string& path) {
+  auto f = fs.OpenAppend(path, false);
+  EXPECT_TRUE(f.ok()) << f.status().message();
+  return std::move(f).value();
+}
+
+void Write(WritableFile& f, std::string_view data) {
+  size_t n = 0;
+  ASSERT_TRUE(f.Append(data, &n).ok());
+  ASSERT_EQ(n, data.size());
+}
+
+TEST(CrashFs, SyncedFileAndNameSurviveACrash) {
+  CrashFs fs(SimRandom(1), CrashFsFaults::None());
+  fs.CreateDir("/d");
+  auto f = Open(fs, "/d/a");
+  Write(*f, "hello");
+  Delivered d;
+  fs.RequestSync(*f, 1);
+  fs.RequestDirSync("/d", 2);
+  fs.DeliverAll(d.cb());
+  ASSERT_EQ(d.events.size(), 2u);
+  fs.Crash();
+  EXPECT_EQ(fs.Snapshot(), (std::map<std::string, std::string>{{"/d/a", "hello"}}));
+  // The old handle is dead.
+  size_t n = 0;
+  EXPECT_FALSE(f->Append("x", &n).ok());
+}
+
+TEST(CrashFs, CreateWithoutDirSyncMayBeUndone) {
+  CrashFsFaults faults;
+  faults.names_undone = 1000;
+  int undone = 0;
+  for (uint64_t seed = 1; seed <= 20; ++seed) {
+    CrashFs fs(SimRandom(seed), faults);
+    fs.CreateDir("/d");
+    auto f = Open(fs, "/d/a");
+    Write(*f, "x");
+    Delivered d;
+    fs.RequestSync(*f, 1);  // the file's bytes, not its name
+    fs.DeliverAll(d.cb());
+    fs.Crash();
+    undone += !fs.Exists("/d/a");
+  }
+  EXPECT_EQ(undone, 20);  // a single unsynced op: the kept prefix is empty
+}
+
+TEST(CrashFs, RenameWithoutDirSyncMayBeUndoneButDirSyncKeepsIt) {
+  CrashFsFaults faults;
+  faults.names_undone = 1000;
+  CrashFs fs(SimRandom(3), faults);
+  fs.CreateDir("/d");
+  auto f = Open(fs, "/d/tmp");
+  Write(*f, "m1");
+  Delivered d;
+  fs.RequestSync(*f, 1);
+  fs.RequestDirSync("/d", 2);
+  fs.DeliverAll(d.cb());
+  ASSERT_TRUE(fs.Rename("/d/tmp", "/d/manifest").ok());
+  fs.Crash();
+  EXPECT_TRUE(fs.Exists("/d/tmp"));
+  EXPECT_FALSE(fs.Exists("/d/manifest"));
+
+  ASSERT_TRUE(fs.Rename("/d/tmp", "/d/manifest").ok());
+  fs.RequestDirSync("/d", 3);
+  fs.DeliverAll(d.cb());
+  fs.Crash();
+  EXPECT_FALSE(fs.Exists("/d/tmp"));
+  EXPECT_EQ(fs.Snapshot()["/d/manifest"], "m1");
+}
+
+TEST(CrashFs, FailedSyncDropsPagesAndTheRetryLies) {
+  CrashFsFaults faults;
+  faults.sync_eio = 1000;
+  CrashFs fs(SimRandom(5), faults);
+  fs.CreateDir("/d");
+  auto f = Open(fs, "/d/a");
+  Delivered d;
+  fs.RequestDirSync("/d", 9);
+  fs.DeliverAll(d.cb());
+  Write(*f, "AAAA");
+  fs.RequestSync(*f, 1);
+  fs.DeliverAll(d.cb());
+  ASSERT_EQ(d.events.back().second.code(), Status::Code::kIo);
+  fs.faults().sync_eio = 0;
+  Write(*f, "BB");
+  fs.RequestSync(*f, 2);
+  fs.DeliverAll(d.cb());
+  EXPECT_TRUE(d.events.back().second.ok());  // the retry reports success...
+  fs.Crash();
+  // ...but the pages the failed sync dropped are gone.
+  EXPECT_EQ(fs.Snapshot()["/d/a"], std::string("\0\0\0\0BB", 6));
+}
+
+TEST(CrashFs, UnsyncedTailLostKeptOrTornAtASector) {
+  std::set<size_t> sizes;
+  for (uint64_t seed = 1; seed <= 60; ++seed) {
+    CrashFsFaults faults;
+    faults.tail_lost = 300;
+    faults.tail_torn = 500;
+    CrashFs fs(SimRandom(seed), faults);
+    fs.CreateDir("/d");
+    auto f = Open(fs, "/d/a");
+    Delivered d;
+    Write(*f, std::string(100, 's'));
+    fs.RequestSync(*f, 1);
+    fs.RequestDirSync("/d", 2);
+    fs.DeliverAll(d.cb());
+    Write(*f, std::string(2000, 'u'));
+    fs.Crash();
+    std::string got = fs.Snapshot()["/d/a"];
+    ASSERT_GE(got.size(), 100u);
+    EXPECT_EQ(got.substr(0, 100), std::string(100, 's'));
+    EXPECT_TRUE(got.size() == 100 || got.size() == 2100 || got.size() % 512 == 0) << got.size();
+    sizes.insert(got.size());
+  }
+  EXPECT_TRUE(sizes.count(100));
+  EXPECT_TRUE(sizes.count(2100));
+  EXPECT_GE(sizes.size(), 4u);  // and some torn lengths
+}
+
+TEST(CrashFs, PagesSurviveOutOfOrder) {
+  bool hole = false;
+  for (uint64_t seed = 1; seed <= 40 && !hole; ++seed) {
+    CrashFsFaults faults;
+    faults.pages_reorder = 1000;
+    CrashFs fs(SimRandom(seed), faults);
+    fs.CreateDir("/d");
+    auto f = Open(fs, "/d/a");
+    Delivered d;
+    fs.RequestDirSync("/d", 2);
+    fs.DeliverAll(d.cb());
+    Write(*f, std::string(4096 * 4, 'p'));
+    fs.Crash();
+    std::string got = fs.Snapshot()["/d/a"];
+    EXPECT_EQ(got.size() % 4096, 0u);
+    for (size_t page = 0; page + 4096 <= got.size(); page += 4096) {
+      if (got[page] == '\0' && page + 4096 < got.size()) hole = true;
+    }
+  }
+  EXPECT_TRUE(hole);  // a later page kept while an earlier one was lost
+}
+
+TEST(CrashFs, CompletionsComeLateAndOutOfOrder) {
+  CrashFsFaults faults;
+  faults.sync_reorder = 500;
+  faults.max_sync_delay_us = 1000;
+  CrashFs fs(SimRandom(11), faults);
+  fs.CreateDir("/d");
+  auto f = Open(fs, "/d/a");
+  for (uint64_t t = 1; t <= 50; ++t) fs.RequestSync(*f, t);
+  Delivered d;
+  EXPECT_EQ(fs.DeliverDue(0, d.cb()), d.events.size());
+  fs.DeliverAll(d.cb());
+  ASSERT_EQ(d.events.size(), 50u);
+  bool out_of_order = false;
+  for (size_t i = 1; i < d.events.size(); ++i)
+    out_of_order |= d.events[i].first < d.events[i - 1].first;
+  EXPECT_TRUE(out_of_order);
+}
+
+TEST(CrashFs, LostSyncNeverCompletesAndItsDataNeedNotSurvive) {
+  CrashFsFaults faults;
+  faults.sync_lost = 1000;
+  faults.tail_lost = 1000;
+  faults.names_undone = 1000;
+  CrashFs fs(SimRandom(2), faults);
+  fs.CreateDir("/d");
+  auto f = Open(fs, "/d/a");
+  Delivered d;
+  fs.RequestDirSync("/d", 1);  // lost as well
+  Write(*f, "zz");
+  fs.RequestSync(*f, 2);
+  EXPECT_EQ(fs.DeliverAll(d.cb()), 0u);
+  fs.Crash();
+  EXPECT_EQ(fs.stats().syncs_lost, 2u);
+  EXPECT_FALSE(fs.Exists("/d/a"));
+}
+
+TEST(CrashFs, EnospcAndShortWritesReportWhatWasWritten) {
+  CrashFsFaults faults;
+  faults.enospc = 500;
+  faults.short_write = 500;
+  CrashFs fs(SimRandom(4), faults);
+  fs.CreateDir("/d");
+  auto f = Open(fs, "/d/a");
+  std::string expect;
+  for (int i = 0; i < 200; ++i) {
+    std::string chunk(10, static_cast<char>('a' + i % 26));
+    size_t n = 99;
+    Status st = f->Append(chunk, &n);
+    ASSERT_LE(n, chunk.size());
+    if (!st.ok()) {
+      EXPECT_EQ(st.code(), Status::Code::kNoSpace);
+    }
+    expect += chunk.substr(0, n);
+  }
+  EXPECT_EQ(fs.Snapshot()["/d/a"], expect);
+  EXPECT_GT(fs.stats().enospc, 0u);
+  EXPECT_GT(fs.stats().short_writes, 0u);
+}
+
+TEST(CrashFs, SwarmPicksDifferentMixes) {
+  std::set<uint32_t> eio;
+  for (uint64_t seed = 1; seed <= 30; ++seed) {
+    SimRandom r(seed);
+    eio.insert(CrashFsFaults::Swarm(r).sync_eio);
+  }
+  EXPECT_TRUE(eio.count(0));
+  EXPECT_GE(eio.size(), 5u);
+}
+
+}  // namespace
+}  // namespace cairn::sim
