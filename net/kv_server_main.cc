@@ -148,6 +148,7 @@ int main(int argc, char** argv) {
                        " dir=" + settings_copy.dir + " cwd=" + dir);
   env.logger().Log(cairn::LogLevel::kNotice, "Ready to accept connections");
   int code = server.Run();
+  env.posix_fs().StopSyncs();  // its completions post to io, which dies first
   env.logger().Log(cairn::LogLevel::kNotice, "Cairn is now ready to exit, bye bye...");
   return code;
 }

@@ -122,13 +122,15 @@ SharedFd::~SharedFd() {
 PosixFileSystem::PosixFileSystem(Completion on_sync_done)
     : on_sync_done_(std::move(on_sync_done)), worker_([this] { Worker(); }) {}
 
-PosixFileSystem::~PosixFileSystem() {
+PosixFileSystem::~PosixFileSystem() { StopSyncs(); }
+
+void PosixFileSystem::StopSyncs() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     stopping_ = true;
   }
   cv_.notify_all();
-  worker_.join();
+  if (worker_.joinable()) worker_.join();
 }
 
 Result<std::unique_ptr<WritableFile>> PosixFileSystem::OpenAppend(const std::string& path,

@@ -74,6 +74,11 @@ class PosixFileSystem final : public FileSystem {
   void RequestSync(WritableFile& file, uint64_t token) override;
   void RequestDirSync(const std::string& path, uint64_t token) override;
 
+  // Runs the queued syncs, delivers their completions and joins the worker;
+  // no completion comes after it returns. kv-server calls it while the
+  // io_context the completions are posted to still exists.
+  void StopSyncs();
+
   // Replaces the completion callback (before any sync is requested).
   void set_completion(Completion c) { on_sync_done_ = std::move(c); }
 

@@ -4,7 +4,10 @@
 #include <cstdio>
 #include <fstream>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -23,6 +26,24 @@ struct Server::Connection {
   bool write_armed = false;
   bool closed = false;
 };
+
+namespace {
+
+// As Redis does for tcp-keepalive N: probes start after N seconds idle, then
+// every N/3 seconds, and three unanswered ones drop the peer.
+void SetKeepAlive(int fd, int64_t seconds) {
+  if (seconds <= 0) return;
+  int yes = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &yes, sizeof(yes));
+  int idle = static_cast<int>(seconds);
+  int interval = idle / 3 > 0 ? idle / 3 : 1;
+  int count = 3;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
+  ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof(interval));
+  ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof(count));
+}
+
+}  // namespace
 
 struct Server::Listener {
   explicit Listener(asio::io_context& io) : acceptor(io) {}
@@ -43,7 +64,7 @@ Status Server::Listen(const Settings& settings) {
     boost::system::error_code ec;
     auto addr = asio::ip::make_address(text == "*" ? "0.0.0.0" : text, ec);
     if (ec) return Status::Invalid("server: bad bind address " + addr_text);
-    auto l = std::make_unique<Listener>(io_);
+    auto l = std::make_shared<Listener>(io_);
     tcp::endpoint ep(addr, static_cast<uint16_t>(settings.port));
     l->acceptor.open(ep.protocol(), ec);
     if (!ec) l->acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
@@ -70,7 +91,9 @@ void Server::CloseListeners() {
 }
 
 Status Server::ApplyListenerConfig(const Settings& settings) {
-  std::vector<std::unique_ptr<Listener>> old;
+  // Bind the new listeners first; only once all are up do the old ones go,
+  // so a failure leaves the server listening where it was.
+  std::vector<std::shared_ptr<Listener>> old;
   old.swap(listeners_);
   uint16_t old_port = bound_port_;
   bound_port_ = 0;
@@ -85,7 +108,7 @@ Status Server::ApplyListenerConfig(const Settings& settings) {
     boost::system::error_code ec;
     l->acceptor.close(ec);
   }
-  for (auto& l : listeners_) Accept(*l);
+  for (auto& l : listeners_) Accept(l);
   return Status::Ok();
 }
 
@@ -94,16 +117,16 @@ void Server::ApplyLogConfig(const Settings& settings) {
   (void)env_.spd_logger().Reopen(settings.logfile);
 }
 
-void Server::Accept(Listener& l) {
-  l.acceptor.async_accept([this, &l](boost::system::error_code ec, tcp::socket socket) {
-    if (ec == asio::error::operation_aborted) return;
+// The handler holds the listener, so one replaced by CONFIG SET port stays
+// valid until its cancelled accept has run.
+void Server::Accept(const std::shared_ptr<Listener>& l) {
+  l->acceptor.async_accept([this, l](boost::system::error_code ec, tcp::socket socket) {
+    if (ec == asio::error::operation_aborted || !l->acceptor.is_open()) return;
     if (!ec && !stopping_) {
       boost::system::error_code opt;
       socket.non_blocking(true, opt);
       socket.set_option(tcp::no_delay(true), opt);
-      if (engine_->settings().tcp_keepalive > 0) {
-        socket.set_option(asio::socket_base::keep_alive(true), opt);
-      }
+      SetKeepAlive(socket.native_handle(), engine_->settings().tcp_keepalive);
       SessionInfo info;
       auto remote = socket.remote_endpoint(opt);
       auto local = socket.local_endpoint(opt);
@@ -135,7 +158,10 @@ void Server::ArmRead(const ConnectionPtr& c) {
 
 void Server::OnReadable(const ConnectionPtr& c) {
   Session* s = c->session;
-  if (engine_->ReadPaused(s)) return;
+  if (engine_->ReadPaused(s)) {
+    paused_.push_back(c);  // re-armed by AfterWake once back-pressure ends
+    return;
+  }
   auto space = engine_->InputSpace(s);
   boost::system::error_code ec;
   size_t n = c->socket.read_some(asio::buffer(space.data(), space.size()), ec);
@@ -204,12 +230,33 @@ void Server::AfterWake() {
     auto it = connections_.find(s);
     if (it == connections_.end()) continue;
     ConnectionPtr c = it->second;
-    if (!c->write_armed) Flush(c);
+    if (!c->write_armed) {
+      Flush(c);
+    } else if (s->close_asap) {
+      Close(c);  // killed (timeout, CLIENT KILL) while its peer does not read
+    }
   }
   for (const ConnectionPtr& c : to_rearm_) {
-    if (!c->closed && !engine_->ReadPaused(c->session)) ArmRead(c);
+    if (c->closed) continue;
+    if (engine_->ReadPaused(c->session)) {
+      paused_.push_back(c);
+    } else {
+      ArmRead(c);
+    }
   }
   to_rearm_.clear();
+  // EndBatch, Tick or OnSynced may have lifted back-pressure.
+  size_t kept = 0;
+  for (size_t i = 0; i < paused_.size(); ++i) {
+    ConnectionPtr& c = paused_[i];
+    if (c->closed) continue;
+    if (engine_->ReadPaused(c->session)) {
+      paused_[kept++] = c;
+    } else {
+      ArmRead(c);
+    }
+  }
+  paused_.resize(kept);
 }
 
 void Server::ScheduleTick() {
@@ -222,7 +269,7 @@ void Server::ScheduleTick() {
 }
 
 int Server::Run() {
-  for (auto& l : listeners_) Accept(*l);
+  for (auto& l : listeners_) Accept(l);
   signals_.async_wait([this](boost::system::error_code ec, int) {
     if (!ec) engine_->RequestShutdown(true);
   });

@@ -58,7 +58,7 @@ class Server final : public EngineHost {
 
   using ConnectionPtr = std::shared_ptr<Connection>;
 
-  void Accept(Listener& l);
+  void Accept(const std::shared_ptr<Listener>& l);
   void ArmRead(const ConnectionPtr& c);
   void OnReadable(const ConnectionPtr& c);
   void AfterWake();
@@ -71,11 +71,13 @@ class Server final : public EngineHost {
   boost::asio::io_context& io_;
   PosixEnv& env_;
   Engine* engine_ = nullptr;
-  std::vector<std::unique_ptr<Listener>> listeners_;
+  std::vector<std::shared_ptr<Listener>> listeners_;
   // Handlers hold a reference too, so a closed connection lives until its
   // cancelled handlers have run.
   std::unordered_map<Session*, ConnectionPtr> connections_;
   std::vector<ConnectionPtr> to_rearm_;
+  // Read-paused connections (no read armed), checked after every wake-up.
+  std::vector<ConnectionPtr> paused_;
   std::vector<Session*> ready_;
   boost::asio::steady_timer tick_timer_;
   boost::asio::signal_set signals_;
