@@ -1,5 +1,7 @@
 #include "engine/aof/aof_log.h"
 
+#include <array>
+
 #include "engine/aof/record.h"
 
 namespace cairn::aof {
@@ -255,9 +257,11 @@ void AofLog::Append(int db, std::span<const std::string_view> args, int64_t now_
 bool AofLog::WriteBatch(int64_t now_ms) {
   if (batch_.size() > batch_checked_) {
     std::string_view fresh = std::string_view(batch_).substr(batch_checked_);
-    std::string line;
-    AppendChecksum(line, fresh);
-    batch_ += line;
+    // Formatted on the stack: the fresh bytes live in batch_, which the
+    // append may move, and a heap string would cost an allocation per batch.
+    std::array<char, kChecksumLineMax> line{};
+    size_t n = FormatChecksum(fresh, line);
+    batch_.append(line.data(), n);
     batch_checked_ = batch_.size();
   }
   uint64_t before = file_->Size();

@@ -1,5 +1,6 @@
 #include "engine/aof/record.h"
 
+#include <array>
 #include <cstdio>
 
 #include "engine/aof/crc32c.h"
@@ -32,11 +33,15 @@ void AppendSelect(std::string& out, int db) {
   AppendRecord(out, args);
 }
 
-void AppendChecksum(std::string& out, std::string_view batch) {
-  char buf[64];
-  int n = std::snprintf(buf, sizeof(buf), "%s%llu:%08x\r\n", kChecksumPrefix.data(),
+size_t FormatChecksum(std::string_view batch, std::span<char, kChecksumLineMax> line) {
+  int n = std::snprintf(line.data(), line.size(), "%s%llu:%08x\r\n", kChecksumPrefix.data(),
                         static_cast<unsigned long long>(batch.size()), Crc32c(batch));
-  out.append(buf, static_cast<size_t>(n));
+  return static_cast<size_t>(n);
+}
+
+void AppendChecksum(std::string& out, std::string_view batch) {
+  std::array<char, kChecksumLineMax> line{};
+  out.append(line.data(), FormatChecksum(batch, line));
 }
 
 void AppendTimestamp(std::string& out, int64_t unix_seconds) {

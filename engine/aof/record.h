@@ -27,6 +27,10 @@ inline constexpr std::string_view kChecksumPrefix = "#cairn:";
 void AppendRecord(std::string& out, std::span<const std::string_view> args);
 // Appends SELECT db.
 void AppendSelect(std::string& out, int db);
+// The longest checksum annotation line, CRLF included.
+inline constexpr size_t kChecksumLineMax = 64;
+// Writes the checksum annotation for batch into line; returns its length.
+size_t FormatChecksum(std::string_view batch, std::span<char, kChecksumLineMax> line);
 // Appends the checksum annotation for batch (the bytes it covers).
 void AppendChecksum(std::string& out, std::string_view batch);
 // Appends "#TS:<seconds>\r\n".

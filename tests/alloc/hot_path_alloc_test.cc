@@ -31,11 +31,22 @@ class HotPath : public ::testing::Test {
     Engine& e = h_.engine();
     e.Feed(h_.session(), bytes);
     e.EndBatch();
+    // Completes the log's syncs as the server's fs worker would; a sync that
+    // never completes would keep everysec's writes postponed and growing.
+    h_.DeliverSyncs();
     ready_.clear();
     e.TakeReady(ready_);
     last_ = e.Output(h_.session());
     e.ConsumeOutput(h_.session(), last_.size());
     return last_;
+  }
+
+  // The test's in-memory files grow by std::string appends, which would be
+  // counted as the engine's; give them room first (the engine's own AOF
+  // buffer is warm by then and is what the count is about).
+  void ReserveFileRoom() {
+    for (auto& [path, bytes] : h_.env().memory_fs().files())
+      bytes.reserve(bytes.size() + (1u << 20));
   }
 
   // operator new calls made while the engine handles bytes (after the test
@@ -72,6 +83,7 @@ TEST_F(HotPath, GetSetIncrMgetAllocateNothing) {
   for (int i = 0; i < 3; ++i) {
     for (const auto& bytes : encoded) Play(bytes);
   }
+  ReserveFileRoom();
   std::string reply;
   reply.reserve(4096);
   for (size_t i = 0; i < encoded.size(); ++i) {
@@ -98,8 +110,13 @@ TEST_F(HotPath, SetOfNewKeysAllocatesNothingThroughOperatorNew) {
   }
   for (const auto& s : sets) Play(s);
   for (const auto& d : dels) Play(d);
+  ReserveFileRoom();
   size_t total = 0;
-  for (const auto& s : sets) total += NewCalls(s);
+  for (size_t i = 0; i < sets.size(); ++i) {
+    size_t n = NewCalls(sets[i]);
+    EXPECT_EQ(n, 0u) << "SET #" << i;
+    total += n;
+  }
   EXPECT_EQ(total, 0u) << "operator new calls for " << kKeys << " SETs of new keys";
   EXPECT_EQ(Play(EncodeCommand({"DBSIZE"})), ":1024\r\n");
 }
@@ -114,6 +131,7 @@ TEST_F(HotPath, PipelinedBatchAllocatesNothing) {
     batch += EncodeCommand({"MGET", key, "p:0", "missing"});
   }
   for (int i = 0; i < 3; ++i) Play(batch);
+  ReserveFileRoom();
   std::string reply;
   reply.reserve(64 * 1024);
   EXPECT_EQ(NewCalls(batch, &reply), 0u) << "200 pipelined commands";
