@@ -73,10 +73,13 @@ class PtyShell {
     for (int i = 0; i < 500; i++) {
       char buf[4096];
       pollfd pfd{master_, POLLIN, 0};
-      if (::poll(&pfd, 1, 10) > 0) (void)!::read(master_, buf, sizeof(buf));
+      // After the child is gone the master reports hang-up at once: sleep
+      // so the loop really waits 5 s.
+      if (::poll(&pfd, 1, 10) > 0 && ::read(master_, buf, sizeof(buf)) <= 0) ::usleep(10000);
       int st;
       if (::waitpid(pid_, &st, WNOHANG) == pid_) {
         pid_ = -1;
+        if (!WIFEXITED(st)) std::fprintf(stderr, "shell ended by signal %d\n", WTERMSIG(st));
         return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
       }
     }
