@@ -108,6 +108,20 @@ TEST(CliReplyShapes, EveryShapeInEveryModeAsRedisCli) {
   }
 }
 
+TEST(CliReplyShapes, TerminalFormattingInAPtyAsRedisCli) {
+  REQUIRE_TOOL(redis_cli, "redis-cli");
+  ASSERT_FALSE(KvCliPath().empty()) << "kv-cli not built";
+  FakeServer fake;
+  std::string port = std::to_string(fake.port());
+  for (const auto& shape : kShapes) {
+    std::vector<std::string> args{"-p", port, "ECHOREPLY", shape};
+    ProcessResult want = RunInPty(redis_cli, args);
+    ProcessResult got = RunInPty(KvCliPath(), args);
+    EXPECT_EQ(QuoteBytes(got.out), QuoteBytes(want.out)) << QuoteBytes(shape);
+    EXPECT_EQ(got.code, want.code) << QuoteBytes(shape);
+  }
+}
+
 class CliServers : public ::testing::TestWithParam<bool> {
  protected:
   void SetUp() override {
