@@ -227,9 +227,7 @@ void Engine::ProcessInput(Session* s) {
     }
     if (outcome == RequestParser::Outcome::kRequest) Execute(s);
     s->input.Consume(consumed);
-#ifdef CAIRN_PLANTED_BUGS
-    if ((planted_bugs & kBugStalledPipeline) && s->commands_processed % 7 == 3) break;
-#endif
+    if (Planted(planted_bugs, kBugStalledPipeline) && s->commands_processed % 7 == 3) break;
   }
   s->argv.clear();
   s->executing = false;
@@ -414,9 +412,7 @@ void Engine::RemoveMonitor(Session* s) {
 
 void Engine::MarkReady(Session* s) {
   if (s->in_ready_list) return;
-#ifdef CAIRN_PLANTED_BUGS
-  if ((planted_bugs & kBugLostWakeup) && s->commands_processed % 13 == 5) return;
-#endif
+  if (Planted(planted_bugs, kBugLostWakeup) && s->commands_processed % 13 == 5) return;
   s->in_ready_list = true;
   ready_.push_back(s);
 }

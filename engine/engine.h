@@ -174,10 +174,9 @@ class Engine {
   Status Replay(std::span<const std::string_view> args);
   void ResetLoaderSession();
 
-#ifdef CAIRN_PLANTED_BUGS
-  // The simulator's planted-bug switches (engine/util/planted_bugs.h).
+  // The simulator's planted-bug bits (engine/util/planted_bugs.h); they act
+  // only in CAIRN_PLANTED_BUGS builds.
   uint32_t planted_bugs = 0;
-#endif
 
   // Called after CONFIG SET changed these parameters.
   Status OnConfigChanged(const std::vector<std::string>& names);
