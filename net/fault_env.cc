@@ -1,5 +1,7 @@
 #include "net/fault_env.h"
 
+#include <csignal>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -48,8 +50,24 @@ std::string FaultFileSystem::Mode() const {
   return word;
 }
 
+void FaultFileSystem::MaybeKill(const char* op, const std::string& what) {
+  std::ifstream in(control_);
+  std::string word;
+  int n = 0;
+  if (!(in >> word >> n) || word != "kill-meta") {
+    meta_ops_ = 0;
+    return;
+  }
+  if (++meta_ops_ < n) return;
+  std::fprintf(stderr, "fault: SIGKILL before name operation %d (%s %s)\n", meta_ops_, op,
+               what.c_str());
+  std::fflush(stderr);
+  ::raise(SIGKILL);
+}
+
 Result<std::unique_ptr<WritableFile>> FaultFileSystem::OpenAppend(const std::string& path,
                                                                   bool truncate) {
+  if (truncate || !base_.Exists(path)) MaybeKill("create", path);
   auto f = base_.OpenAppend(path, truncate);
   if (!f.ok()) return f.status();
   return std::unique_ptr<WritableFile>(

@@ -9,6 +9,10 @@
 //   "eio"        appends fail with EIO
 //   "fsync-eio"  syncs of regular files complete with EIO (the data stays in
 //                the page cache, as after a real failed fdatasync)
+//   "kill-meta N" the process kills itself with SIGKILL just before the Nth
+//                name operation (create, rename, remove, truncate, directory
+//                sync) it makes after the mode appeared -- with the log open
+//                only a rewrite makes those, so N walks a rewrite step by step
 // No file (or any other text): no fault. Tests create, change and remove the
 // file to script a disk that fails and recovers.
 #pragma once
@@ -32,19 +36,28 @@ class FaultFileSystem final : public FileSystem {
   }
   Result<uint64_t> FileSize(const std::string& path) override { return base_.FileSize(path); }
   bool Exists(const std::string& path) override { return base_.Exists(path); }
-  Status CreateDir(const std::string& path) override { return base_.CreateDir(path); }
+  Status CreateDir(const std::string& path) override {
+    MaybeKill("mkdir", path);
+    return base_.CreateDir(path);
+  }
   Result<std::vector<std::string>> ListDir(const std::string& path) override {
     return base_.ListDir(path);
   }
   Status Rename(const std::string& from, const std::string& to) override {
+    MaybeKill("rename", from + " -> " + to);
     return base_.Rename(from, to);
   }
-  Status Remove(const std::string& path) override { return base_.Remove(path); }
+  Status Remove(const std::string& path) override {
+    MaybeKill("unlink", path);
+    return base_.Remove(path);
+  }
   Status Truncate(const std::string& path, uint64_t size) override {
+    MaybeKill("truncate", path);
     return base_.Truncate(path, size);
   }
   void RequestSync(WritableFile& file, uint64_t token) override;
   void RequestDirSync(const std::string& path, uint64_t token) override {
+    MaybeKill("fsync dir", path);
     base_.RequestDirSync(path, token);
   }
 
@@ -55,8 +68,12 @@ class FaultFileSystem final : public FileSystem {
   bool TakeFailedSync(uint64_t token);
 
  private:
+  // Under "kill-meta N": counts name operations, dies before the Nth.
+  void MaybeKill(const char* op, const std::string& what);
+
   FileSystem& base_;
   std::string control_;
+  int meta_ops_ = 0;                 // name operations since "kill-meta" appeared
   std::set<uint64_t> failed_syncs_;  // engine thread only
 };
 

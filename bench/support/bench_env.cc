@@ -1,11 +1,17 @@
 #include "bench/support/bench_env.h"
 
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <mutex>
 #include <stdexcept>
 #include <utility>
+
+#include <stdlib.h>
 
 namespace cairn::bench {
 
@@ -35,15 +41,32 @@ InprocEngine::InprocEngine(const std::vector<std::string>& config_args)
     q->done.emplace_back(token, std::move(status));
     q->cv.notify_one();
   });
+  std::vector<std::string> args = config_args;
+  if (std::find(args.begin(), args.end(), "--dir") == args.end()) {
+    std::string pattern = (std::filesystem::temp_directory_path() / "kv-bench.XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) {
+      throw std::runtime_error("bench: mkdtemp: " + std::string(std::strerror(errno)));
+    }
+    own_dir_ = pattern;
+    args.insert(args.begin(), {"--dir", own_dir_});
+  }
   Config config;
-  Status st = config.ApplyArgs(config_args);
+  Status st = config.ApplyArgs(args);
   if (!st.ok()) throw std::runtime_error("bench: config: " + st.message());
   engine_ = std::make_unique<Engine>(env_, std::move(config));
   st = engine_->Start();
   if (!st.ok()) throw std::runtime_error("bench: engine start: " + st.message());
 }
 
-InprocEngine::~InprocEngine() = default;
+InprocEngine::~InprocEngine() {
+  // No sync may still be running on a file the engine owns.
+  env_.posix_fs().StopSyncs();
+  engine_.reset();
+  if (!own_dir_.empty()) {
+    std::error_code ec;
+    std::filesystem::remove_all(own_dir_, ec);
+  }
+}
 
 Session* InprocEngine::NewSession() {
   SessionInfo info;

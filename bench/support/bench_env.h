@@ -50,8 +50,10 @@ class BenchEnv final : public Env {
 };
 
 // An engine on a BenchEnv with one open session, started with the given
-// "--name value" arguments. Syncs the engine requests complete on the sync
-// thread and are handed back on the next Pump().
+// "--name value" arguments. Without a "--dir" of its own it works in a fresh
+// temporary directory, removed with it: two benchmark processes in one
+// working directory must never share (and corrupt) one append-only file. Syncs the engine requests
+// complete on the sync thread and are handed back on the next Pump().
 class InprocEngine {
  public:
   explicit InprocEngine(const std::vector<std::string>& config_args = {});
@@ -75,6 +77,7 @@ class InprocEngine {
 
  private:
   struct SyncQueue;
+  std::string own_dir_;  // the temporary directory, when the engine has one
   BenchEnv env_;
   std::unique_ptr<SyncQueue> syncs_;
   std::unique_ptr<Engine> engine_;

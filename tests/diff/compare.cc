@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <regex>
 #include <vector>
 
 #include "engine/resp/reply_reader.h"
@@ -110,8 +109,8 @@ Verdict CompareReplies(const Step& step, std::string_view a, std::string_view b)
       return {true, ""};
     }
     case CompareMode::kMatch: {
-      bool ma = std::regex_search(a.begin(), a.end(), *step.pattern);
-      bool mb = std::regex_search(b.begin(), b.end(), *step.pattern);
+      bool ma = boost::regex_search(a.begin(), a.end(), *step.pattern);
+      bool mb = boost::regex_search(b.begin(), b.end(), *step.pattern);
       if (!ma || !mb) {
         return {false, "regexp '" + step.pattern_text + "' matches: " + (ma ? "yes" : "no") +
                            " / " + (mb ? "yes" : "no")};

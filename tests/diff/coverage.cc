@@ -89,8 +89,8 @@ Result<Coverage> Coverage::Load(const std::string& path) {
     item.prefix = LiteralPrefix(compiled);
     try {
       item.pattern =
-          std::make_shared<const std::regex>(compiled, std::regex::ECMAScript | std::regex::icase);
-    } catch (const std::regex_error& e) {
+          std::make_shared<const boost::regex>(compiled, kPatternSyntax | boost::regex::icase);
+    } catch (const boost::regex_error& e) {
       return Status::Invalid("coverage: " + path + ":" + std::to_string(line_no) + ": " + e.what());
     }
     for (const CoverageItem& other : c.items_) {
@@ -118,8 +118,7 @@ void Coverage::Record(std::string_view command, std::string_view reply) {
   for (CoverageItem& item : items_) {
     std::string_view s = item.reply_only ? reply_part : std::string_view(subject);
     if (!StartsWithNoCase(s, item.prefix)) continue;
-    if (std::regex_search(s.begin(), s.end(), *item.pattern,
-                          std::regex_constants::match_continuous)) {
+    if (boost::regex_search(s.begin(), s.end(), *item.pattern, boost::match_continuous)) {
       if (item.hits++ == 0) item.example = subject;
     }
   }

@@ -22,12 +22,12 @@
 #pragma once
 
 #include <memory>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "engine/util/status.h"
+#include "tests/diff/pattern.h"
 
 namespace cairn::diff {
 
@@ -36,7 +36,7 @@ inline constexpr size_t kSubjectReplyBytes = 300;
 struct CoverageItem {
   std::string name;
   std::string pattern_text;
-  std::shared_ptr<const std::regex> pattern;
+  std::shared_ptr<const boost::regex> pattern;
   // Literal text every match must start with (case-insensitive), so most
   // items are ruled out without running the regex.
   std::string prefix;

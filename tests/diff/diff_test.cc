@@ -329,7 +329,7 @@ TEST(DiffCompare, ModesJudgeAsDocumented) {
 
   Step match = step(CompareMode::kMatch);
   match.pattern_text = "^:\\d+";
-  match.pattern = std::make_shared<const std::regex>(match.pattern_text);
+  match.pattern = std::make_shared<const boost::regex>(match.pattern_text, kPatternSyntax);
   EXPECT_TRUE(CompareReplies(match, ":12\r\n", ":99\r\n").same);
   EXPECT_FALSE(CompareReplies(match, ":12\r\n", "+99\r\n").same);
 

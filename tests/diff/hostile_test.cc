@@ -15,6 +15,8 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -32,6 +34,7 @@ namespace {
 // How long a connection that waits for more input is watched before it
 // counts as "kept open".
 constexpr int kIdleMs = 400;
+constexpr int kPatientIdleMs = 3000;
 
 enum class Pair : uint8_t {
   kOpen,       // no password
@@ -207,8 +210,8 @@ struct Outcome {
 };
 
 // Writes in (on a thread of its own) and reads until the server closes or
-// stays quiet for kIdleMs.
-Outcome SendHostile(int port, const HostileCase& c) {
+// stays quiet for idle_ms.
+Outcome SendHostile(int port, const HostileCase& c, int idle_ms = kIdleMs) {
   Outcome o;
   int fd = Dial(port);
   if (fd < 0) {
@@ -228,7 +231,7 @@ Outcome SendHostile(int port, const HostileCase& c) {
   char buf[65536];
   for (;;) {
     pollfd p{fd, POLLIN, 0};
-    int r = ::poll(&p, 1, kIdleMs);
+    int r = ::poll(&p, 1, idle_ms);
     if (r == 0) break;  // quiet: kept open
     ssize_t n = ::recv(fd, buf, sizeof(buf), 0);
     if (n <= 0) {
@@ -314,10 +317,19 @@ TEST_F(Hostile, EveryCaseAnswersAsRedisDoes) {
     for (size_t i = next++; i < cases.size(); i = next++) {
       const HostileCase& c = cases[i];
       ServerPair& pair = c.pair == Pair::kAuth ? auth : c.pair == Pair::kSmallBulk ? small : open;
-      Outcome r, k;
-      std::thread tr([&] { r = SendHostile(pair.redis->port(), c); });
-      k = SendHostile(pair.kv->port(), c);
-      tr.join();
+      auto play = [&](int idle_ms) {
+        Outcome r, k;
+        std::thread tr([&] { r = SendHostile(pair.redis->port(), c, idle_ms); });
+        k = SendHostile(pair.kv->port(), c, idle_ms);
+        tr.join();
+        return std::pair{r, k};
+      };
+      auto [r, k] = play(kIdleMs);
+      if (r.out != k.out || r.closed != k.closed) {
+        // A loaded machine (sanitizers, parallel suites) can keep a reply
+        // past the idle window: judge a difference again, patiently.
+        std::tie(r, k) = play(kPatientIdleMs);
+      }
       if (r.out != k.out || r.closed != k.closed) {
         std::lock_guard<std::mutex> lock(mu);
         failures.push_back(c.name + ":\n  redis-server closed=" + (r.closed ? "yes " : "no ") +

@@ -217,8 +217,8 @@ class Player {
     }
     bool match = got[0].bytes == got[1].bytes;
     if (st.mode == CompareMode::kMatch) {
-      match = std::regex_search(got[0].bytes, *st.pattern) &&
-              std::regex_search(got[1].bytes, *st.pattern);
+      match = boost::regex_search(got[0].bytes, *st.pattern) &&
+              boost::regex_search(got[1].bytes, *st.pattern);
     }
     if (!match) {
       failed = true;

@@ -125,8 +125,8 @@ Result<Step> ParseStep(const std::vector<Token>& toks, std::string_view line) {
       if (i + 1 >= toks.size()) return Status::Invalid("!match needs a regexp");
       st.pattern_text = toks[i + 1].text;
       try {
-        st.pattern = std::make_shared<const std::regex>(st.pattern_text, std::regex::ECMAScript);
-      } catch (const std::regex_error& e) {
+        st.pattern = std::make_shared<const boost::regex>(st.pattern_text, kPatternSyntax);
+      } catch (const boost::regex_error& e) {
         return Status::Invalid(std::string("!match: ") + e.what());
       }
       i += 2;

@@ -9,11 +9,11 @@
 
 #include <cstdint>
 #include <memory>
-#include <regex>
 #include <string>
 #include <vector>
 
 #include "engine/util/status.h"
+#include "tests/diff/pattern.h"
 
 namespace cairn::diff {
 
@@ -44,7 +44,7 @@ struct Step {
   CompareMode mode = CompareMode::kExact;
   int64_t tolerance = 0;
   std::string pattern_text;
-  std::shared_ptr<const std::regex> pattern;
+  std::shared_ptr<const boost::regex> pattern;
   int sleep_ms = 0;
   int only_proto = 0;  // 0: every run; 2 or 3: only that protocol's run
 

@@ -14,98 +14,12 @@
 #include "engine/engine.h"
 #include "engine/util/planted_bugs.h"
 #include "engine/util/strconv.h"
+#include "tests/support/aof_world.h"
 #include "tests/support/engine_harness.h"
 #include "tests/support/fake_env.h"
 
 namespace cairn::testing {
 namespace {
-
-constexpr const char* kAofDir = "/data/appendonlydir";
-
-class AofWorld {
- public:
-  explicit AofWorld(std::vector<std::string> extra = {}) : extra_(std::move(extra)) {}
-
-  Status Start() {
-    Config config;
-    std::vector<std::string> args = {"--dir", "/data", "--appendonly", "yes"};
-    args.insert(args.end(), extra_.begin(), extra_.end());
-    Status st = config.ApplyArgs(args);
-    if (!st.ok()) return st;
-    env_.memory_fs().pending_syncs().clear();
-    engine_ = std::make_unique<Engine>(env_, std::move(config));
-    st = engine_->Start();
-    if (!st.ok()) return st;
-    s_ = NewSession();
-    return Status::Ok();
-  }
-  // A crash and a restart on the same files (MemoryFs keeps every write).
-  Status Restart() {
-    engine_.reset();
-    return Start();
-  }
-
-  Session* NewSession() {
-    SessionInfo info;
-    info.peer = "127.0.0.1:" + std::to_string(next_port_++);
-    return engine_->OpenSession(std::move(info));
-  }
-  // Feeds one command, ends the batch, optionally delivers syncs, returns
-  // what the session may send.
-  std::string Run(std::vector<std::string_view> args, bool deliver = true) {
-    return Run(s_, args, deliver);
-  }
-  std::string Run(Session* s, std::vector<std::string_view> args, bool deliver = true) {
-    engine_->Feed(s, EncodeCommand(args));
-    engine_->EndBatch();
-    if (deliver) DeliverSyncs();
-    return Take(s);
-  }
-  std::string Take(Session* s) {
-    std::vector<Session*> ready;
-    engine_->TakeReady(ready);
-    std::string out(engine_->Output(s));
-    engine_->ConsumeOutput(s, out.size());
-    return out;
-  }
-  void DeliverSyncs(const Status& st = Status::Ok()) {
-    auto& pending = env_.memory_fs().pending_syncs();
-    while (!pending.empty()) {
-      uint64_t token = pending.front();
-      pending.pop_front();
-      engine_->OnSynced(token, st);
-    }
-  }
-  size_t PendingSyncs() { return env_.memory_fs().pending_syncs().size(); }
-
-  std::string& File(const std::string& name) {
-    return env_.memory_fs().files()[std::string(kAofDir) + "/" + name];
-  }
-  bool HasFile(const std::string& name) {
-    return env_.memory_fs().files().count(std::string(kAofDir) + "/" + name) != 0;
-  }
-  std::vector<std::string> AofFiles() {
-    auto names = env_.memory_fs().ListDir(kAofDir);
-    std::vector<std::string> out = names.value();
-    std::sort(out.begin(), out.end());
-    return out;
-  }
-
-  // Arguments added for the next Start (a restart with a changed config).
-  void AddArgs(const std::vector<std::string>& more) {
-    extra_.insert(extra_.end(), more.begin(), more.end());
-  }
-  Engine& engine() { return *engine_; }
-  Session* session() { return s_; }
-  FakeEnv& env() { return env_; }
-
- private:
-  std::vector<std::string> extra_;
-  FakeEnv env_;
-  std::unique_ptr<Engine> engine_;
-  Session* s_ = nullptr;
-  int next_port_ = 40000;
-};
 
 TEST(AofEngine, FreshStartWritesTheRedisLayout) {
   AofWorld w;
@@ -476,19 +390,6 @@ TEST(AofEngine, ACrashAtEveryStepOfARewriteRecoversTheSameState) {
     }
     ASSERT_LT(k, 20);
   }
-}
-
-// Every key of every database: value and deadline.
-std::map<std::pair<int, std::string>, std::pair<std::string, int64_t>> Snapshot(Engine& e) {
-  std::map<std::pair<int, std::string>, std::pair<std::string, int64_t>> out;
-  for (int db = 0; db < e.keyspace().count(); ++db) {
-    e.keyspace().db(db).main().ForEach([&](Entry* entry) {
-      char buf[kInt64Chars];
-      out[{db, std::string(entry->key())}] = {std::string(entry->StringValue(buf)),
-                                              entry->expire_at()};
-    });
-  }
-  return out;
 }
 
 TEST(AofEngine, ARewriteWalkedInStepsWhileWritesRaceItLoadsToTheSameState) {
