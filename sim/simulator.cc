@@ -88,7 +88,10 @@ class Run {
     Config config;
     // Durability joins the simulation with its own workload (crashes and
     // restarts); until then the log is off so write faults stay out of replies.
-    std::vector<std::string> args = {"--dir", "/data", "--hz", "10", "--appendonly", "no"};
+    // The simulated clients come from 10.0.0.x without a password: protected
+    // mode would refuse them all.
+    std::vector<std::string> args = {
+        "--dir", "/data", "--hz", "10", "--appendonly", "no", "--protected-mode", "no"};
     Status st = config.ApplyArgs(args);
     if (!st.ok()) return Fail("config: " + st.message());
     engine_ = std::make_unique<Engine>(*env_, std::move(config));
