@@ -22,6 +22,7 @@ constexpr uint64_t kMaxUnsyncedBytes = 512ull << 20;
 constexpr int64_t kWalkBatchUs = 500;
 constexpr int64_t kWalkTickUs = 4000;
 constexpr int64_t kWalkIdleTickUs = 50000;
+constexpr int64_t kWalkBackgroundUs = 2000;
 constexpr size_t kWalkBatchEntries = 5000;
 constexpr size_t kWalkTickEntries = 400000;
 constexpr size_t kBaseChunkBytes = 1 << 20;
@@ -230,6 +231,8 @@ void Durability::Tick() {
   log_->Tick(engine_.now_ms());
   MaybeAutoRewrite();
 }
+
+void Durability::BackgroundStep() { StepWalk(kWalkTickEntries, kWalkBackgroundUs); }
 
 void Durability::OnSynced(uint64_t token, const Status& status) {
   if (!log_) return;

@@ -61,6 +61,8 @@ class Durability {
   void EndBatch(const std::vector<Session*>& ready);
   void Tick();
   void OnSynced(uint64_t token, const Status& status);
+  // A step of the walk while the world is otherwise idle (Engine::BackgroundStep).
+  void BackgroundStep();
 
   // Releasable output of s.
   size_t Releasable(const Session* s) const;

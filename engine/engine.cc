@@ -476,6 +476,13 @@ int64_t Engine::TickIntervalUs() const {
   return 1000000 / hz;
 }
 
+bool Engine::HasBackgroundWork() const { return durability_->walking(); }
+
+void Engine::BackgroundStep() {
+  RefreshNow();
+  durability_->BackgroundStep();
+}
+
 void Engine::Tick() {
   RefreshNow();
   stats_.ops_sec.Sample(now_ms_, static_cast<int64_t>(stats_.total_commands_processed));

@@ -113,6 +113,14 @@ class Engine {
   void Tick();
   int64_t TickIntervalUs() const;
 
+  // Work the engine does between requests (a rewrite's walk of the
+  // keyspace): while HasBackgroundWork() holds, the world calls
+  // BackgroundStep() whenever no input is waiting, instead of sleeping until
+  // the next event. Each step is bounded (a couple of milliseconds), so a
+  // request arriving meanwhile waits at most that long.
+  bool HasBackgroundWork() const;
+  void BackgroundStep();
+
   // Durability events from the world (see env.h).
   void OnSynced(uint64_t token, const Status& status);
 

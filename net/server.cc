@@ -296,8 +296,15 @@ int Server::Run() {
   ScheduleTick();
   auto guard = asio::make_work_guard(io_);
   while (true) {
-    io_.run_one();
-    io_.poll();
+    if (engine_->HasBackgroundWork()) {
+      // The engine has work of its own (a rewrite's walk): take whatever
+      // I/O is ready without blocking, then give it a bounded step.
+      io_.poll();
+      engine_->BackgroundStep();
+    } else {
+      io_.run_one();
+      io_.poll();
+    }
     AfterWake();
     if (engine_->shutdown_state() == ShutdownState::kDone) break;
   }
