@@ -8,6 +8,7 @@
 #include "engine/command/command.h"
 #include "engine/engine.h"
 #include "engine/util/ascii.h"
+#include "engine/util/planted_bugs.h"
 #include "engine/util/strconv.h"
 
 namespace cairn {
@@ -22,6 +23,7 @@ constexpr uint64_t kMaxUnsyncedBytes = 512ull << 20;
 constexpr int64_t kWalkBatchUs = 500;
 constexpr int64_t kWalkTickUs = 4000;
 constexpr int64_t kWalkIdleTickUs = 50000;
+constexpr int64_t kWalkBackgroundUs = 2000;
 constexpr size_t kWalkBatchEntries = 5000;
 constexpr size_t kWalkTickEntries = 400000;
 constexpr size_t kBaseChunkBytes = 1 << 20;
@@ -90,7 +92,7 @@ aof::LogOptions Durability::Options() {
   o.everysec_ms = s.appendfsync_everysec_ms;
   o.pid = engine_.host().Facts().pid;
   o.token_base = ++generation_ << 40;
-  o.bugs = &bugs_;
+  o.bugs = &engine_.planted_bugs;
   return o;
 }
 
@@ -135,7 +137,7 @@ Status Durability::Start() {
 
 void Durability::OnEffect(int db, std::span<const std::string_view> args) {
   if (loading_) {
-    if (aof::Planted(&bugs_, &aof::PlantedBugs::replay_logs)) {
+    if (Planted(engine_.planted_bugs, kBugReplayLogs)) {
       relogged_.emplace_back(db, std::vector<std::string>(args.begin(), args.end()));
     }
     return;
@@ -144,7 +146,7 @@ void Durability::OnEffect(int db, std::span<const std::string_view> args) {
 }
 
 bool Durability::Holding() const {
-  if (aof::Planted(&bugs_, &aof::PlantedBugs::ack_before_fsync)) return false;
+  if (Planted(engine_.planted_bugs, kBugAckBeforeFsync)) return false;
   return log_ && log_->policy() == aof::FsyncPolicy::kAlways;
 }
 
@@ -159,14 +161,16 @@ void Durability::EndBatch(const std::vector<Session*>& ready) {
   // A batch the log could not write yet (a write error) is still owed: its
   // replies wait for a position past it.
   uint64_t position = log_ ? log_->written() + log_->buffered() : 0;
-  uint64_t durable = log_ ? log_->durable() : 0;
+  auto durable = [this](uint64_t pos) { return !log_ || log_->Covers(pos); };
   for (Session* s : ready) {
     uint64_t end = s->output_total();
     // Only output produced since the last hold (or release) needs one: a
     // session can be ready because its earlier output was just released.
     uint64_t covered = s->holds.empty() ? s->release_end : s->holds.back().first;
     if (end <= covered) continue;
-    if (!holding || position <= durable) {
+    bool read_only = s->last_command != nullptr && !s->last_command->has(kCmdWrite);
+    if (!holding || durable(position) ||
+        (read_only && Planted(engine_.planted_bugs, kBugReadBeforeDurable))) {
       if (s->holds.empty()) {
         s->release_end = end;
       } else {
@@ -182,7 +186,7 @@ void Durability::EndBatch(const std::vector<Session*>& ready) {
   }
   // Holds already covered (written at a durable position) go at once.
   for (Session* s : ready) {
-    while (!s->holds.empty() && (!holding || s->holds.front().second <= durable)) {
+    while (!s->holds.empty() && (!holding || durable(s->holds.front().second))) {
       s->release_end = std::max(s->release_end, s->holds.front().first);
       s->holds.pop_front();
     }
@@ -190,12 +194,11 @@ void Durability::EndBatch(const std::vector<Session*>& ready) {
 }
 
 void Durability::ReleaseHolds() {
-  uint64_t durable = log_ ? log_->durable() : UINT64_MAX;
   bool holding = Holding();
   for (const auto& [id, owned] : engine_.sessions()) {
     Session* s = owned.get();
     bool released = false;
-    while (!s->holds.empty() && (!holding || s->holds.front().second <= durable)) {
+    while (!s->holds.empty() && (!holding || !log_ || log_->Covers(s->holds.front().second))) {
       s->release_end = std::max(s->release_end, s->holds.front().first);
       s->holds.pop_front();
       released = true;
@@ -230,6 +233,8 @@ void Durability::Tick() {
   log_->Tick(engine_.now_ms());
   MaybeAutoRewrite();
 }
+
+void Durability::BackgroundStep() { StepWalk(kWalkTickEntries, kWalkBackgroundUs); }
 
 void Durability::OnSynced(uint64_t token, const Status& status) {
   if (!log_) return;
@@ -355,7 +360,7 @@ void Durability::HandleKey(int db, std::string_view key) {
 }
 
 void Durability::BeforeWrite(int db, const Command& cmd, std::span<const std::string_view> argv) {
-  if (!walk_ || aof::Planted(&bugs_, &aof::PlantedBugs::rewrite_without_cut)) return;
+  if (!walk_ || Planted(engine_.planted_bugs, kBugRewriteWithoutCut)) return;
   std::string_view name = cmd.fullname;
   if (name == "flushdb" || name == "flushall" || name == "swapdb") {
     FinishWalk();

@@ -61,6 +61,8 @@ class Durability {
   void EndBatch(const std::vector<Session*>& ready);
   void Tick();
   void OnSynced(uint64_t token, const Status& status);
+  // A step of the walk while the world is otherwise idle (Engine::BackgroundStep).
+  void BackgroundStep();
 
   // Releasable output of s.
   size_t Releasable(const Session* s) const;
@@ -79,15 +81,13 @@ class Durability {
   // SHUTDOWN: writes what is buffered and asks for the final sync; done()
   // tells when everything written is durable.
   Status BeginShutdown(bool force);
-  bool ShutdownDone() const { return !log_ || log_->all_durable() || log_->fatal(); }
+  bool ShutdownDone() const { return !log_ || log_->shutdown_settled() || log_->fatal(); }
 
   // A write command is about to run in db (see the rewrite walk above).
   void BeforeWrite(int db, const Command& cmd, std::span<const std::string_view> argv);
   bool walking() const { return walk_ != nullptr; }
 
   bool loading() const { return loading_; }
-  // The simulator's planted-bug switches (engine/aof/planted_bugs.h).
-  aof::PlantedBugs& planted_bugs() { return bugs_; }
   bool rewrite_scheduled() const { return rewrite_scheduled_; }
   int consecutive_failures() const { return consecutive_failures_; }
 
@@ -110,7 +110,6 @@ class Durability {
   uint64_t generation_ = 0;
   std::unique_ptr<Walk> walk_;
   uint64_t batches_since_tick_ = 0;
-  aof::PlantedBugs bugs_;
   std::vector<std::pair<int, std::vector<std::string>>> relogged_;  // replay_logs bug
   uint64_t seen_rewrites_ = 0;
   uint64_t seen_failures_ = 0;

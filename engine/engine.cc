@@ -9,6 +9,7 @@
 #include "engine/database_cron.h"
 #include "engine/keyspace/access_clock.h"
 #include "engine/output_limit.h"
+#include "engine/protected_mode.h"
 #include "engine/util/planted_bugs.h"
 #include "engine/util/repr.h"
 #include "engine/util/strconv.h"
@@ -109,6 +110,12 @@ Session* Engine::OpenSession(SessionInfo info) {
   if (static_cast<int64_t>(sessions_.size()) > settings().maxclients) {
     ++stats_.rejected_connections;
     s->output.Append("-ERR max number of clients reached\r\n");
+    s->close_after_reply = true;
+    MarkReady(s);
+  } else if (DeniedByProtectedMode(settings(), s->info)) {
+    // Refused at connect, before reading anything, as Redis does.
+    ++stats_.rejected_connections;
+    s->output.Append(kProtectedModeDenied);
     s->close_after_reply = true;
     MarkReady(s);
   }
@@ -227,9 +234,7 @@ void Engine::ProcessInput(Session* s) {
     }
     if (outcome == RequestParser::Outcome::kRequest) Execute(s);
     s->input.Consume(consumed);
-#ifdef CAIRN_PLANTED_BUGS
-    if ((planted_bugs & kBugStalledPipeline) && s->commands_processed % 7 == 3) break;
-#endif
+    if (Planted(planted_bugs, kBugStalledPipeline) && s->commands_processed % 7 == 3) break;
   }
   s->argv.clear();
   s->executing = false;
@@ -414,9 +419,7 @@ void Engine::RemoveMonitor(Session* s) {
 
 void Engine::MarkReady(Session* s) {
   if (s->in_ready_list) return;
-#ifdef CAIRN_PLANTED_BUGS
-  if ((planted_bugs & kBugLostWakeup) && s->commands_processed % 13 == 5) return;
-#endif
+  if (Planted(planted_bugs, kBugLostWakeup) && s->commands_processed % 13 == 5) return;
   s->in_ready_list = true;
   ready_.push_back(s);
 }
@@ -467,6 +470,13 @@ int64_t Engine::TickIntervalUs() const {
   int64_t hz = settings().hz;
   if (hz < 1) hz = 1;
   return 1000000 / hz;
+}
+
+bool Engine::HasBackgroundWork() const { return durability_->walking(); }
+
+void Engine::BackgroundStep() {
+  RefreshNow();
+  durability_->BackgroundStep();
 }
 
 void Engine::Tick() {

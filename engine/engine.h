@@ -113,6 +113,14 @@ class Engine {
   void Tick();
   int64_t TickIntervalUs() const;
 
+  // Work the engine does between requests (a rewrite's walk of the
+  // keyspace): while HasBackgroundWork() holds, the world calls
+  // BackgroundStep() whenever no input is waiting, instead of sleeping until
+  // the next event. Each step is bounded (a couple of milliseconds), so a
+  // request arriving meanwhile waits at most that long.
+  bool HasBackgroundWork() const;
+  void BackgroundStep();
+
   // Durability events from the world (see env.h).
   void OnSynced(uint64_t token, const Status& status);
 
@@ -174,10 +182,9 @@ class Engine {
   Status Replay(std::span<const std::string_view> args);
   void ResetLoaderSession();
 
-#ifdef CAIRN_PLANTED_BUGS
-  // The simulator's planted-bug switches (engine/util/planted_bugs.h).
+  // The simulator's planted-bug bits (engine/util/planted_bugs.h); they act
+  // only in CAIRN_PLANTED_BUGS builds.
   uint32_t planted_bugs = 0;
-#endif
 
   // Called after CONFIG SET changed these parameters.
   Status OnConfigChanged(const std::vector<std::string>& names);

@@ -48,6 +48,16 @@ std::string Base(const std::string& path) {
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
+// Cutting a file to size: pages past it are gone, and pages written later
+// are fresh ones a failed sync never touched.
+void TrimPoison(std::vector<std::pair<uint64_t, uint64_t>>& poison, uint64_t size) {
+  std::vector<std::pair<uint64_t, uint64_t>> kept;
+  for (auto [a, b] : poison) {
+    if (a < size) kept.emplace_back(a, std::min(b, size));
+  }
+  poison.swap(kept);
+}
+
 // Bytes s as they reach the disk: poisoned ranges read back as zeros.
 std::string Disk(const std::string& s, const std::vector<std::pair<uint64_t, uint64_t>>& poison) {
   std::string out = s;
@@ -166,7 +176,10 @@ Result<std::unique_ptr<WritableFile>> CrashFs::OpenAppend(const std::string& pat
     LogName(dir, NameOp{NameOp::kLink, path, "", inode, ++seq_});
   } else {
     inode = it->second;
-    if (truncate) inode->data.clear();
+    if (truncate) {
+      inode->data.clear();
+      TrimPoison(inode->poisoned, 0);
+    }
   }
   return std::unique_ptr<WritableFile>(new CrashFsFile(*this, inode, path, epoch_));
 }
@@ -223,7 +236,10 @@ Status CrashFs::Remove(const std::string& path) {
 Status CrashFs::Truncate(const std::string& path, uint64_t size) {
   auto it = live_.find(path);
   if (it == live_.end()) return Status::NotFound("crashfs: no file " + path);
-  if (size < it->second->data.size()) it->second->data.resize(size);
+  if (size < it->second->data.size()) {
+    it->second->data.resize(size);
+    TrimPoison(it->second->poisoned, size);
+  }
   return Status::Ok();
 }
 
@@ -316,6 +332,12 @@ size_t CrashFs::DeliverAll(const SyncCallback& cb) {
   return DeliverDue(far, cb);
 }
 
+size_t CrashFs::lost_syncs_pending() const {
+  size_t n = 0;
+  for (const Pending& p : pending_) n += p.lost ? 1 : 0;
+  return n;
+}
+
 void CrashFs::Crash() {
   ++stats_.crashes;
   ++epoch_;
@@ -405,6 +427,16 @@ void CrashFs::Crash() {
 std::map<std::string, std::string> CrashFs::Snapshot() const {
   std::map<std::string, std::string> out;
   for (const auto& [p, inode] : live_) out[p] = inode->data;
+  return out;
+}
+
+std::map<std::string, uint64_t> CrashFs::TrustedLengths() const {
+  std::map<std::string, uint64_t> out;
+  for (const auto& [p, inode] : durable_) {
+    uint64_t n = inode->durable.size();
+    for (auto [a, b] : inode->poisoned) n = std::min<uint64_t>(n, a);
+    out[p] = n;
+  }
   return out;
 }
 

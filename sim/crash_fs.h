@@ -88,6 +88,8 @@ class CrashFs final : public FileSystem {
   // Delivers everything still pending (lost syncs stay lost).
   size_t DeliverAll(const SyncCallback& cb);
   size_t pending_syncs() const;
+  // Pending syncs that will never complete (sync_lost) until the next crash.
+  size_t lost_syncs_pending() const;
 
   // Power loss: every open handle becomes dead, pending syncs are dropped
   // and the namespace and contents become what the disk kept.
@@ -99,6 +101,10 @@ class CrashFs final : public FileSystem {
   std::map<std::string, std::string> Snapshot() const;
   // What a crash now is sure to keep (durable names, durable bytes).
   std::map<std::string, std::string> DurableSnapshot() const;
+  // Per durable path, how many leading bytes a successful sync made durable
+  // with no page a failed sync dropped before them: the offset past which a
+  // loader may find damage that is not a storage bug.
+  std::map<std::string, uint64_t> TrustedLengths() const;
 
   struct Inode;
   struct NameOp;

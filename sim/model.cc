@@ -72,6 +72,61 @@ const Model::Db& Model::Live(int db, int64_t now_ms) {
   return dbs_[db];
 }
 
+bool Model::RefusedOnDiskError(const std::string& name) {
+  static const char* const kRefused[] = {
+      "SET",  "INCR",   "DECR",   "INCRBY",  "DECRBY",   "APPEND",    "SETRANGE", "SETBIT",
+      "DEL",  "UNLINK", "EXPIRE", "PEXPIRE", "EXPIREAT", "PEXPIREAT", "PERSIST",  "RENAME",
+      "COPY", "MOVE",   "SWAPDB", "FLUSHDB", "FLUSHALL", "MSET",      "MSETNX",   "PING"};
+  const std::string cmd = Upper(name);
+  for (const char* c : kRefused) {
+    if (cmd == c) return true;
+  }
+  return false;
+}
+
+namespace {
+bool Alive(const Model::Value& v, int64_t now_ms) {
+  return v.deadline_ms == 0 || now_ms <= v.deadline_ms;
+}
+}  // namespace
+
+bool Model::LiveEqual(const State& a, const State& b, int64_t now_ms) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    auto x = a[i].begin(), y = b[i].begin();
+    for (;;) {
+      while (x != a[i].end() && !Alive(x->second, now_ms)) ++x;
+      while (y != b[i].end() && !Alive(y->second, now_ms)) ++y;
+      if (x == a[i].end() || y == b[i].end()) {
+        if (x != a[i].end() || y != b[i].end()) return false;
+        break;
+      }
+      if (x->first != y->first || x->second.bytes != y->second.bytes ||
+          x->second.deadline_ms != y->second.deadline_ms) {
+        return false;
+      }
+      ++x;
+      ++y;
+    }
+  }
+  return true;
+}
+
+std::string Model::Describe(const State& state, int64_t now_ms) {
+  std::string out;
+  for (size_t i = 0; i < state.size(); ++i) {
+    out += "db" + std::to_string(i) + "{";
+    for (const auto& [k, v] : state[i]) {
+      if (!Alive(v, now_ms)) continue;
+      out += k + "=" + v.bytes;
+      if (v.deadline_ms) out += "@" + std::to_string(v.deadline_ms);
+      out += " ";
+    }
+    out += "} ";
+  }
+  return out;
+}
+
 std::string Model::Execute(const std::vector<std::string>& argv, int* dbp, int64_t now) {
   const std::string cmd = Upper(argv[0]);
   Db& db = dbs_[*dbp];

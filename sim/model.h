@@ -28,6 +28,22 @@ class Model {
   std::string Execute(const std::vector<std::string>& argv, int* db, int64_t now_ms);
   // The live keys of db at now_ms (expired ones dropped).
   const Db& Live(int db, int64_t now_ms);
+  // Whether Redis refuses cmd (upper or lower case) while the append-only
+  // file cannot be written: write commands and PING (-MISCONF ...).
+  static bool RefusedOnDiskError(const std::string& cmd);
+
+  // The whole state of databases 0..n-1 (the simulator's prefix snapshots).
+  using State = std::vector<Db>;
+  State Snapshot(int n) const { return State(dbs_, dbs_ + n); }
+  void Restore(const State& state) {
+    for (int i = 0; i < kDatabases; ++i)
+      dbs_[i] = i < static_cast<int>(state.size()) ? state[i] : Db{};
+  }
+  // Whether two states hold the same live keys, values and deadlines at now_ms.
+  static bool LiveEqual(const State& a, const State& b, int64_t now_ms);
+  // Readable form of the live part of a state at now_ms (failure messages).
+  static std::string Describe(const State& state, int64_t now_ms);
+
   // Every key stored in db, expired or not.
   std::vector<std::string> StoredKeys(int db) const {
     std::vector<std::string> out;

@@ -31,6 +31,16 @@ struct SimOptions {
   int clients = 0;  // 0: the seed picks 1-8
   bool trace = false;
   uint32_t planted_bugs = 0;  // PlantedBug bits (CAIRN_PLANTED_BUGS builds)
+  // appendfsync: "always", "everysec", "no", "mixed" (CONFIG SET at runtime
+  // too) or "" (the seed picks one of the four).
+  std::string policy;
+  // Storage faults: "" (the seed's swarm mix), "none", or a comma list of
+  // CrashFs fault names (enospc, short_write, sync_eio, sync_lost,
+  // sync_reorder, tail_lost, tail_torn, tail_garbage, pages_reorder,
+  // names_undone) -- only those, at the seed's rates.
+  std::string faults;
+  int max_faults = -1;     // the shrinker: at most this many injected faults (-1: no cap)
+  int crash_permille = 2;  // chance per step of a power loss (0: none)
 };
 
 struct SimResult {
@@ -44,6 +54,14 @@ struct SimResult {
   uint64_t drops = 0;
   uint64_t wall_jumps = 0;
   int64_t simulated_ms = 0;
+  std::string policy;  // the policy the run started with
+  // Durability figures.
+  uint64_t crashes = 0, restarts = 0, clean_shutdowns = 0, rewrites = 0, policy_changes = 0;
+  uint64_t repairs_dropping_files = 0, crashes_in_rewrite = 0, crashes_in_walk = 0,
+           crashes_in_swap = 0, load_refusals_repaired = 0, misconf_replies = 0;
+  uint64_t writes_verified = 0;  // writes a restart had to find (acknowledged or durable)
+  uint64_t enospc = 0, short_writes = 0, sync_eio = 0, syncs_lost = 0, tails_lost = 0,
+           tails_torn = 0, tails_garbage = 0, pages_reordered = 0, names_undone = 0;
 };
 
 SimResult RunSimulation(const SimOptions& options);

@@ -28,6 +28,7 @@ struct AofLog::Rewrite {
   bool failed = false;
   std::string error;
   uint64_t sync_failures_at_start = 0;
+  size_t failed_syncs_at_start = 0;  // failed_syncs_ it repairs on success
 };
 
 AofLog::AofLog(Env& env, LogOptions options) : env_(env), options_(std::move(options)) {
@@ -43,7 +44,7 @@ void AofLog::Sync(WritableFile* file, const std::string& dir, Action then) {
   pending_[token] = std::move(then);
   if (file != nullptr) {
     env_.fs().RequestSync(*file, token);
-  } else if (Planted(options_.bugs, &PlantedBugs::no_dir_fsync)) {
+  } else if (Planted(options_.bugs, kBugNoDirFsync)) {
     OnSynced(token, Status::Ok());
   } else {
     env_.fs().RequestDirSync(dir, token);
@@ -67,10 +68,12 @@ void AofLog::SyncFailed(const std::string& what, const Status& st, uint64_t logi
                    ErrorText(st) + ". Exiting...";
   } else {
     sync_error_ = ErrorText(st);
-    // Not durable, and never will be by retrying; but under these policies
-    // nothing waits on durable() except a shutdown, which must not hang:
-    // writes are refused (MISCONF) until a rewrite repairs the log.
-    if (logical != 0) tracker_.Complete(logical);
+    // Not durable, and never will be by retrying (a later fsync of the same
+    // file reports success over the dropped pages): durable() stays below it
+    // until a rewrite has put the data into a new base whose manifest is
+    // durable. Writes are refused (MISCONF) meanwhile; a shutdown does not
+    // wait for it (shutdown_settled()).
+    if (logical != 0) failed_syncs_.push_back(logical);
   }
 }
 
@@ -113,10 +116,19 @@ Status AofLog::Open(const LoadOutcome& loaded) {
     if (!st.ok()) return st;
     need_manifest = true;
   } else {
-    auto f = fs.OpenAppend(p.InAofDir(manifest_.incrs.back().name), /*truncate=*/false);
+    std::string path = p.InAofDir(manifest_.incrs.back().name);
+    auto f = fs.OpenAppend(path, /*truncate=*/false);
     if (!f.ok()) return f.status().Prefixed("aof: cannot open incr file");
     file_ = std::move(f).value();
     selected_db_ = -1;
+    // Records kept after the file's last checksum (a Redis-written file, or
+    // a torn batch whose kept part ends on a record boundary): the first
+    // checksum this log writes covers them too, as the loader will count.
+    if (loaded.last_size > loaded.last_covered_end && file_->Size() == loaded.last_size) {
+      auto bytes = ReadWholeFile(fs, path);
+      if (!bytes.ok()) return bytes.status().Prefixed("aof: reading the last incr file");
+      uncovered_ = bytes.value().substr(loaded.last_covered_end);
+    }
   }
   if (need_manifest) {
     uint64_t barrier = tracker_.Add(0);
@@ -132,7 +144,7 @@ Status AofLog::Open(const LoadOutcome& loaded) {
   return Status::Ok();
 }
 
-Status AofLog::WriteFreshBase(const Manifest& previous, const BaseWriter& writer) {
+Status AofLog::WriteFreshBase(const Manifest& previous, const BaseWriter& writer, Action then) {
   FileSystem& fs = env_.fs();
   const AofPaths& p = options_.paths;
   // Sequence numbers continue from any earlier manifest, so no name is reused.
@@ -150,12 +162,13 @@ Status AofLog::WriteFreshBase(const Manifest& previous, const BaseWriter& writer
   if (st.ok() && n != text.size()) st = Status::NoSpace("short write: No space left on device");
   if (!st.ok()) return st.Prefixed("aof: writing the base file");
   uint64_t barrier = tracker_.Add(0);
-  Sync(base_file.get(), "", [this, barrier, base_file](const Status& s) {
+  Sync(base_file.get(), "", [this, barrier, base_file, then](const Status& s) {
     if (s.ok()) {
       tracker_.Complete(barrier);
     } else {
       SyncFailed("fsync of the base file", s, barrier);
     }
+    if (then) then(s);
   });
   base_size_ = text.size();
   incr_bytes_ = 0;
@@ -165,25 +178,48 @@ Status AofLog::WriteFreshBase(const Manifest& previous, const BaseWriter& writer
 Status AofLog::OpenFresh(const Manifest& previous, const BaseWriter& writer) {
   Status st = env_.fs().CreateDir(options_.paths.AofDir());
   if (!st.ok()) return st.Prefixed("aof: cannot create " + options_.paths.AofDir());
-  st = WriteFreshBase(previous, writer);
-  if (!st.ok()) return st;
+  // The manifest naming the new base is swapped in only once the base is
+  // durable: a manifest that names a base a crash can still empty would lose
+  // the whole data set. No rewrite starts meanwhile (its manifest would name
+  // the base too).
+  uint64_t manifest_barrier = tracker_.Add(0);
+  fresh_pending_ = true;
+  st = WriteFreshBase(previous, writer, [this, manifest_barrier](const Status& s) {
+    if (!s.ok()) {
+      fresh_pending_ = false;
+      failed_syncs_.push_back(manifest_barrier);  // repaired with the base
+      return;
+    }
+    SwapManifest(manifest_.Print(), [this, manifest_barrier](const Status& ms) {
+      fresh_pending_ = false;
+      if (ms.ok()) {
+        tracker_.Complete(manifest_barrier);
+      } else {
+        SyncFailed("writing the manifest", ms, manifest_barrier);
+      }
+    });
+  });
+  if (!st.ok()) {
+    fresh_pending_ = false;
+    return st;
+  }
   st = OpenNewIncr();
   if (!st.ok()) return st;
-  uint64_t barrier = tracker_.Add(0);
-  SwapManifest(manifest_.Print(), [this, barrier](const Status& s) {
-    if (s.ok()) {
-      tracker_.Complete(barrier);
-    } else {
-      SyncFailed("writing the manifest", s, barrier);
-    }
-  });
   rewrite_base_size_ = current_size();
   return Status::Ok();
 }
 
 Status AofLog::OpenNewIncr() {
   const AofPaths& p = options_.paths;
+  // The previous file's unchecked tail stays where it is: a new file's
+  // checksums cover only its own bytes.
+  uncovered_.clear();
   std::string name = manifest_.AddNewIncr(p.appendfilename);
+  // A file of that name left by a crash (a rewrite whose manifest never
+  // became durable) is removed, not truncated: an unsynced truncate can be
+  // undone by the next power loss, and the manifest about to name this file
+  // would then bring the stale records back. A new file starts empty on disk.
+  if (env_.fs().Exists(p.InAofDir(name))) (void)env_.fs().Remove(p.InAofDir(name));
   auto f = env_.fs().OpenAppend(p.InAofDir(name), /*truncate=*/true);
   if (!f.ok()) {
     manifest_.incrs.pop_back();
@@ -260,7 +296,15 @@ bool AofLog::WriteBatch(int64_t now_ms) {
     // Formatted on the stack: the fresh bytes live in batch_, which the
     // append may move, and a heap string would cost an allocation per batch.
     std::array<char, kChecksumLineMax> line{};
-    size_t n = FormatChecksum(fresh, line);
+    size_t n = 0;
+    if (uncovered_.empty()) {
+      n = FormatChecksum(fresh, line);
+    } else {
+      uncovered_.append(fresh);  // once per log: the file's unchecked tail
+      n = FormatChecksum(uncovered_, line);
+      uncovered_.clear();
+      uncovered_.shrink_to_fit();
+    }
     batch_.append(line.data(), n);
     batch_checked_ = batch_.size();
   }
@@ -322,7 +366,8 @@ void AofLog::Flush(int64_t now_ms, bool force) {
     }
     if (!WriteBatch(now_ms)) return;
   }
-  if (options_.policy == FsyncPolicy::kAlways) {
+  if (options_.policy == FsyncPolicy::kAlways || shutting_down_) {
+    // A shutdown waits for everything written, whatever the policy.
     RequestFileSync();
   } else if (options_.policy == FsyncPolicy::kEverysec &&
              now_ms - last_fsync_ms_ >= options_.everysec_ms) {
@@ -351,7 +396,7 @@ void AofLog::RequestFileSync() {
 void AofLog::OnFileSyncDone(uint64_t logical, uint64_t position, const Status& st) {
   (void)position;
   --file_sync_inflight_;
-  if (!st.ok()) {
+  if (!st.ok() && !Planted(options_.bugs, kBugIgnoreFailedFsync)) {
     SyncFailed("fsync of the AOF file", st, logical);
     return;
   }
@@ -394,6 +439,7 @@ Status AofLog::StartRewrite(const BaseWriter& writer, int64_t now_ms) {
 
 Status AofLog::BeginRewrite(int64_t now_ms) {
   if (rewrite_) return Status::Invalid("Background append only file rewriting already in progress");
+  if (fresh_pending_) return Status::Invalid("the new base is not durable yet");
   if (file_ == nullptr) return Status::Invalid("aof: the log is not open");
   Flush(now_ms, /*force=*/true);
   if (!write_ok()) return Status::Io("aof: cannot rewrite while writes fail");
@@ -401,6 +447,7 @@ Status AofLog::BeginRewrite(int64_t now_ms) {
   auto rw = std::make_unique<Rewrite>();
   rw->start_ms = now_ms;
   rw->sync_failures_at_start = sync_failures_;
+  rw->failed_syncs_at_start = failed_syncs_.size();
   if (manifest_.base) rw->old_files.push_back(manifest_.base->name);
   for (const ManifestFile& f : manifest_.incrs) rw->old_files.push_back(f.name);
   rw->old_incr_count = manifest_.incrs.size();
@@ -425,17 +472,38 @@ Status AofLog::BeginRewrite(int64_t now_ms) {
   Rewrite* r = rewrite_.get();
   r->waits = 1;  // the base: released by EndBase's sync
   uint64_t old_barrier = tracker_.Add(written_);
-  Sync(r->old_incr.get(), "", Waited("fsync of the previous incr file", old_barrier));
+  auto old_done = Waited("fsync of the previous incr file", old_barrier);
   // The manifest names the new incr file before anything is written to it;
-  // meanwhile the batch waits in memory.
+  // meanwhile the batch waits in memory. It is swapped in only once the old
+  // incr file is durable: naming a new file makes the old one a middle one,
+  // and a torn tail there (a crash's, or a loader's cut not yet synced)
+  // would be damage in the middle of the history.
   incr_listed_ = false;
   uint64_t manifest_barrier = tracker_.Add(written_);
   auto manifest_done = Waited("writing the manifest", manifest_barrier);
-  SwapManifest(manifest_.Print(), [this, manifest_done](const Status& s) {
-    incr_listed_ = true;
-    manifest_done(s);
-    Flush(env_.clock().WallUs() / 1000, /*force=*/true);
-  });
+  std::string manifest_text = manifest_.Print();
+  auto swap = [this, manifest_done, manifest_text]() {
+    SwapManifest(manifest_text, [this, manifest_done](const Status& s) {
+      incr_listed_ = true;
+      manifest_done(s);
+      Flush(env_.clock().WallUs() / 1000, /*force=*/true);
+    });
+  };
+  if (Planted(options_.bugs, kBugNoOldIncrSync)) {
+    old_done(Status::Ok());
+    swap();
+  } else {
+    Sync(r->old_incr.get(), "", [old_done, swap, manifest_done](const Status& s) {
+      old_done(s);
+      if (s.ok()) {
+        swap();
+      } else {
+        // The old file's dropped pages stay its tail until a repair rewrite:
+        // no manifest may make it a middle file meanwhile.
+        manifest_done(Status::Io("aof: not swapped: the previous incr file's fsync failed"));
+      }
+    });
+  }
   env_.logger().Log(LogLevel::kNotice, "Background append only file rewriting started");
   return Status::Ok();
 }
@@ -517,6 +585,15 @@ void AofLog::MaybeFinishRewrite() {
     base_size_ = new_base_size;
     incr_bytes_ = file_ ? file_->Size() : 0;
     if (sync_failures_ == rw->sync_failures_at_start) sync_error_.clear();
+    // The new base holds everything written before the cut, failed syncs'
+    // bytes included: they are durable now.
+    for (size_t i = 0; i < rw->failed_syncs_at_start && i < failed_syncs_.size(); ++i) {
+      tracker_.Complete(failed_syncs_[i]);
+    }
+    failed_syncs_.erase(
+        failed_syncs_.begin(),
+        failed_syncs_.begin() +
+            static_cast<ptrdiff_t>(std::min(rw->failed_syncs_at_start, failed_syncs_.size())));
     FinishRewrite(Status::Ok());
   });
 }

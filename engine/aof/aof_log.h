@@ -31,9 +31,9 @@
 
 #include "engine/aof/loader.h"
 #include "engine/aof/manifest.h"
-#include "engine/aof/planted_bugs.h"
 #include "engine/aof/sync_tracker.h"
 #include "engine/env/env.h"
+#include "engine/util/planted_bugs.h"
 
 namespace cairn::aof {
 
@@ -42,11 +42,11 @@ enum class FsyncPolicy { kNo = 0, kAlways = 1, kEverysec = 2 };
 struct LogOptions {
   AofPaths paths;
   FsyncPolicy policy = FsyncPolicy::kEverysec;
-  bool timestamps = false;            // aof-timestamp-enabled
-  int64_t everysec_ms = 1000;         // appendfsync-everysec-ms
-  int64_t pid = 0;                    // names the temp base of a rewrite
-  uint64_t token_base = 0;            // sync tokens start above it (one range per log)
-  const PlantedBugs* bugs = nullptr;  // the simulator's switches (planted_bugs.h)
+  bool timestamps = false;         // aof-timestamp-enabled
+  int64_t everysec_ms = 1000;      // appendfsync-everysec-ms
+  int64_t pid = 0;                 // names the temp base of a rewrite
+  uint64_t token_base = 0;         // sync tokens start above it (one range per log)
+  const uint32_t* bugs = nullptr;  // the engine's planted-bug bits (util/planted_bugs.h)
 };
 
 // Writes a data set as records for a new base (the rewrite's source).
@@ -87,8 +87,15 @@ class AofLog {
 
   uint64_t written() const { return written_; }
   uint64_t durable() const { return tracker_.durable(); }
+  // Whether a reply executed at position may leave under always.
+  bool Covers(uint64_t position) const { return tracker_.Covers(position); }
   uint64_t buffered() const { return batch_.size(); }
   bool all_durable() const { return batch_.empty() && durable() >= written_; }
+  // A shutdown may finish: all durable, or a failed sync made that
+  // impossible and no sync is still running.
+  bool shutdown_settled() const {
+    return all_durable() || (sync_failed() && batch_.empty() && file_sync_inflight_ == 0);
+  }
 
   // Errors.
   bool write_ok() const { return write_error_.empty(); }
@@ -144,7 +151,8 @@ class AofLog {
   void SyncFailed(const std::string& what, const Status& st, uint64_t logical = 0);
   bool WriteBatch(int64_t now_ms);
   Status OpenNewIncr();
-  Status WriteFreshBase(const Manifest& previous, const BaseWriter& writer);
+  // Writes a base from writer and asks for its sync; then runs on completion.
+  Status WriteFreshBase(const Manifest& previous, const BaseWriter& writer, Action then = nullptr);
   void MaybeFinishRewrite();
   // A completion a rewrite waits for (barrier: a SyncTracker id, or 0).
   Action Waited(const std::string& what, uint64_t barrier);
@@ -155,6 +163,7 @@ class AofLog {
   Manifest manifest_;
   std::unique_ptr<WritableFile> file_;  // current incr file
   std::string batch_;                   // effects not yet written
+  std::string uncovered_;               // the opened file's bytes after its last checksum (Open)
   size_t batch_checked_ = 0;            // bytes of batch_ covered by a checksum already
   int selected_db_ = -1;                // SELECT state of the current incr file
   int64_t last_ts_sec_ = -1;
@@ -187,8 +196,11 @@ class AofLog {
   uint64_t rewrite_failures_ = 0;
   uint64_t temp_counter_ = 0;
   uint64_t sync_failures_ = 0;
+  std::vector<uint64_t> failed_syncs_;  // tracker ids of failed syncs, until a rewrite repairs them
   bool shutting_down_ = false;
-  bool incr_listed_ = true;  // the current incr file is named by the manifest on disk
+  bool incr_listed_ = true;
+  bool fresh_pending_ = false;  // OpenFresh's base is not durable and named yet  // the current
+                                // incr file is named by the manifest on disk
 };
 
 }  // namespace cairn::aof

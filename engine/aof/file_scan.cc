@@ -43,6 +43,7 @@ using Args = std::vector<std::string_view>;
 
 ScanResult ScanRecords(std::string_view data, size_t start, Replayer* replayer, int64_t ts_limit) {
   ScanResult r;
+  r.covered_end = start;
   RecordReader reader(data, start);
   size_t batch_start = start;    // bytes the next checksum covers begin here
   size_t last_verified = start;  // end of the last valid checksum line
@@ -153,6 +154,7 @@ ScanResult ScanRecords(std::string_view data, size_t start, Replayer* replayer, 
           }
           last_verified = it.end;
           batch_start = it.end;
+          r.covered_end = it.end;
         } else if (ts_limit >= 0 && it.line.substr(0, 4) == "#TS:" &&
                    r.timestamp_cut == std::string_view::npos) {
           auto ts = ParseInt64(it.line.substr(4));

@@ -44,6 +44,10 @@ struct ScanResult {
   std::string reason;  // for a torn tail or damage
   uint64_t records = 0;
   bool checksummed = false;  // the file carries Cairn's batch checksums
+  // End of the last valid checksum line (the scan's start when none): bytes
+  // after it that were kept are covered by no checksum yet, so the first
+  // batch a writer appends must cover them too.
+  size_t covered_end = 0;
   // Timestamp truncation (kv-check-aof --truncate-to-timestamp): offset of
   // the first "#TS:" annotation later than the limit, or npos.
   size_t timestamp_cut = std::string_view::npos;

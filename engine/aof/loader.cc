@@ -1,5 +1,7 @@
 #include "engine/aof/loader.h"
 
+#include <algorithm>
+
 #include "engine/aof/rdb_reader.h"
 
 namespace cairn::aof {
@@ -47,6 +49,7 @@ struct FileLoad {
   uint64_t size = 0;
   uint64_t records = 0;
   bool truncated = false;
+  uint64_t covered_end = 0;
 };
 
 Result<FileLoad> LoadFile(FileSystem& fs, Logger& log, const std::string& path,
@@ -71,6 +74,7 @@ Result<FileLoad> LoadFile(FileSystem& fs, Logger& log, const std::string& path,
   }
   ScanResult r = ScanRecords(bytes, start, &replayer);
   out.records = r.records;
+  out.covered_end = r.covered_end;
   switch (r.outcome) {
     case ScanResult::Outcome::kClean:
       return out;
@@ -145,6 +149,10 @@ Result<LoadOutcome> LoadAof(FileSystem& fs, Logger& log, const AofPaths& p, bool
     out.total_size += loaded.value().size;
     out.records += loaded.value().records;
     out.truncated = out.truncated || loaded.value().truncated;
+    if (i + 1 == files.size()) {
+      out.last_size = loaded.value().size;
+      out.last_covered_end = std::min(loaded.value().covered_end, loaded.value().size);
+    }
   }
   return out;
 }

@@ -41,6 +41,10 @@ struct LoadOutcome {
   uint64_t records = 0;
   bool adopted_single_file = false;
   bool truncated = false;
+  // The last file's size after any cut, and where its bytes covered by a
+  // checksum end (file_scan.h): the log continues that file's checksums.
+  uint64_t last_size = 0;
+  uint64_t last_covered_end = 0;
 };
 
 // Receives the keys of an RDB preamble (strings only; other types stop the

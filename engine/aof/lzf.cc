@@ -1,8 +1,17 @@
 #include "engine/aof/lzf.h"
 
+#include <string>
+
 namespace cairn::aof {
 
 Result<std::string> LzfDecompress(std::string_view in, size_t out_len) {
+  // A back-reference (2 or 3 input bytes) yields at most 264 output bytes, so
+  // a length beyond that ratio is damage -- refused before it is reserved,
+  // so a crafted length cannot make the loader allocate without bound.
+  if (out_len / 132 > in.size()) {
+    return Status::Corruption("lzf: decompressed length " + std::to_string(out_len) +
+                              " impossible for " + std::to_string(in.size()) + " input bytes");
+  }
   std::string out;
   out.reserve(out_len);
   size_t ip = 0;

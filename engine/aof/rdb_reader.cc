@@ -155,7 +155,7 @@ class Cursor {
         if (st.ok()) st = Bytes(clen, &raw);
         if (!st.ok()) return st;
         auto plain = LzfDecompress(raw, ulen);
-        if (!plain.ok()) return plain.status();
+        if (!plain.ok()) return plain.status().Prefixed("rdb");
         *out = std::move(plain).value();
         return Status::Ok();
       }
@@ -206,6 +206,8 @@ Result<size_t> ReadRdbPreamble(std::string_view data, RdbSink& sink) {
       }
       case kSelectDb:
         st = c.PlainLength(&n);
+        // The sink checks the number against databases; here it must fit.
+        if (st.ok() && n > 0x7fffffff) return c.Bad("database number out of range");
         if (st.ok()) st = sink.SelectDb(static_cast<int>(n));
         break;
       case kResizeDb:

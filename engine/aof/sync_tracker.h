@@ -39,6 +39,13 @@ class SyncTracker {
   }
   bool Owns(uint64_t token) const { return inflight_.count(token) != 0; }
   uint64_t durable() const { return durable_; }
+  // Whether everything up to position is durable: within durable() and no
+  // request at or below it still open (a barrier at position 0 -- a fresh
+  // base and its manifest -- keeps even position 0 from counting).
+  bool Covers(uint64_t position) const {
+    return position <= durable_ &&
+           (inflight_.empty() || inflight_.begin()->second.position > position);
+  }
   size_t inflight() const { return inflight_.size(); }
   // Starts the token space at base (so several trackers never collide).
   void set_token_base(uint64_t base) { next_token_ = base; }

@@ -10,6 +10,8 @@
 #include <limits>
 
 #include "engine/command/key_commands.h"
+#include "engine/engine.h"
+#include "engine/util/planted_bugs.h"
 #include "engine/util/strconv.h"
 
 namespace cairn {
@@ -114,7 +116,11 @@ void ExpireGeneric(CommandContext& ctx, bool relative, bool seconds) {
   } else {
     ctx.db().SetExpire(slot, when);
     char buf[kInt64Chars];
-    ctx.Propagate({"PEXPIREAT", key, std::string_view(buf, FormatInt64(when, buf))});
+    if (Planted(ctx.engine().planted_bugs, kBugRelativeTtl)) {
+      ctx.Propagate({"PEXPIRE", key, std::string_view(buf, FormatInt64(when - ctx.now_ms(), buf))});
+    } else {
+      ctx.Propagate({"PEXPIREAT", key, std::string_view(buf, FormatInt64(when, buf))});
+    }
   }
   ctx.AddDirty();
   ctx.reply().Integer(1);

@@ -59,9 +59,7 @@ void RenameGeneric(CommandContext& ctx, bool nx) {
   Entry* e = db.Detach(db.Locate(src));
   const uint32_t clock = e->lru();
   bool keep_expiry = e->expire_at() > 0;
-#ifdef CAIRN_PLANTED_BUGS
-  if (ctx.engine().planted_bugs & kBugRenameDropsTtl) keep_expiry = false;
-#endif
+  if (Planted(ctx.engine().planted_bugs, kBugRenameDropsTtl)) keep_expiry = false;
   Entry* renamed = Entry::Rekey(e, dst, keep_expiry);
   db.Add(renamed);
   renamed->set_lru(clock);  // the same object under a new name

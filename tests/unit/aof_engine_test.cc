@@ -12,6 +12,7 @@
 
 #include "engine/aof/record.h"
 #include "engine/engine.h"
+#include "engine/util/planted_bugs.h"
 #include "engine/util/strconv.h"
 #include "tests/support/aof_world.h"
 #include "tests/support/engine_harness.h"
@@ -529,9 +530,9 @@ TEST(AofPlantedBugs, AckBeforeFsyncReleasesRepliesEarlyOnlyWhenCompiledIn) {
   AofWorld w({"--appendfsync", "always"});
   ASSERT_TRUE(w.Start().ok());
   w.DeliverSyncs();
-  w.engine().durability().planted_bugs().ack_before_fsync = true;
+  w.engine().planted_bugs = kBugAckBeforeFsync;
   std::string reply = w.Run({"SET", "a", "1"}, /*deliver=*/false);
-  EXPECT_EQ(reply, aof::kPlantedBugsCompiled ? "+OK\r\n" : "");
+  EXPECT_EQ(reply, kPlantedBugsCompiled ? "+OK\r\n" : "");
 }
 
 TEST(AofPlantedBugs, ReplayThatLogsGrowsTheFileOnlyWhenCompiledIn) {
@@ -548,12 +549,12 @@ TEST(AofPlantedBugs, ReplayThatLogsGrowsTheFileOnlyWhenCompiledIn) {
   {
     FakeEnv& env = w.env();
     Engine second(env, std::move(config));
-    second.durability().planted_bugs().replay_logs = true;
+    second.planted_bugs = kBugReplayLogs;
     ASSERT_TRUE(second.Start().ok());
     second.EndBatch();
     after = w.File("appendonly.aof.1.incr.aof");
   }
-  EXPECT_EQ(after.size() > before.size(), aof::kPlantedBugsCompiled);
+  EXPECT_EQ(after.size() > before.size(), kPlantedBugsCompiled);
 }
 
 TEST(AofEngine, ShutdownWaitsForTheFinalSync) {
