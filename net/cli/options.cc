@@ -70,7 +70,9 @@ Result<Options> ParseOptions(const std::vector<std::string>& argv, const char* a
     };
     std::string v;
     long long num = 0;
-    if (a == "-h") {
+    if (a == "-h" && last) {
+      o.help = true;  // as redis-cli: a lone trailing -h asks for help
+    } else if (a == "-h") {
       if (!value(&o.host)) return bad();
     } else if (a == "-p") {
       if (!value(&v)) return bad();
