@@ -100,7 +100,7 @@ int Session::RunShell() {
     }
     if (strcasecmp(cmd, "connect") == 0 && (args.size() == 2 || args.size() == 3)) {
       // As redis-cli: connect <host> [port] switches servers.
-      client_.SetTarget(args[1], args.size() == 3 ? std::atoi(args[2].c_str()) : 6379);
+      client_.SetTarget(args[1], args.size() == 3 ? AtoiLike(args[2]) : 6379);
       if (EnsureConnected() && docs.empty()) docs.Load(client_);
       continue;
     }
