@@ -282,6 +282,19 @@ TEST_P(CliAuth, PasswordsAsRedisCli) {
 INSTANTIATE_TEST_SUITE_P(Servers, CliAuth, ::testing::Values(false, true),
                          [](const auto& info) { return info.param ? "redis" : "kv"; });
 
+TEST(CliUnixSocket, SameRepliesAsRedisCli) {
+  REQUIRE_TOOL(redis_cli, "redis-cli");
+  REQUIRE_TOOL(redis_server, "redis-server");
+  auto dir = TempDir::Create("cairn-cli-sock");
+  ASSERT_TRUE(dir.ok());
+  std::string sock = dir.value()->path() + "/redis.sock";
+  auto s = ServerProcess::Start(RedisServerSpec({"--unixsocket", sock}));
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  ExpectSame(redis_cli, {"-s", sock, "SET", "k", "over a unix socket"});
+  ExpectSame(redis_cli, {"-s", sock, "--no-raw", "MGET", "k", "none"});
+  ExpectSame(redis_cli, {"-s", sock, "-n", "2", "-3", "--no-raw", "MGET", "k", "k"});
+}
+
 TEST(CliCommandLine, RefusedOptionsAsRedisCli) {
   REQUIRE_TOOL(redis_cli, "redis-cli");
   for (const char* bad : {"--nope", "-p", "-n", "-x1"}) ExpectSame(redis_cli, {bad});
