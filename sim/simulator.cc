@@ -313,6 +313,11 @@ class Run {
       next_tick_us_ += engine_->TickIntervalUs();
     }
     if (engine_->shutdown_state() == ShutdownState::kDone) return;
+    // Production runs background work (a rewrite's walk) when no input waits
+    // (--background: off by default until the failures it shows are fixed).
+    if (opt_.background && engine_->HasBackgroundWork() && world_.Chance(500)) {
+      engine_->BackgroundStep();
+    }
     // Clients write requests.
     if (!calm) {
       for (Client& c : clients_) {
