@@ -9,6 +9,7 @@
 #include "engine/database_cron.h"
 #include "engine/keyspace/access_clock.h"
 #include "engine/output_limit.h"
+#include "engine/protected_mode.h"
 #include "engine/util/planted_bugs.h"
 #include "engine/util/repr.h"
 #include "engine/util/strconv.h"
@@ -109,6 +110,12 @@ Session* Engine::OpenSession(SessionInfo info) {
   if (static_cast<int64_t>(sessions_.size()) > settings().maxclients) {
     ++stats_.rejected_connections;
     s->output.Append("-ERR max number of clients reached\r\n");
+    s->close_after_reply = true;
+    MarkReady(s);
+  } else if (DeniedByProtectedMode(settings(), s->info)) {
+    // Refused at connect, before reading anything, as Redis does.
+    ++stats_.rejected_connections;
+    s->output.Append(kProtectedModeDenied);
     s->close_after_reply = true;
     MarkReady(s);
   }

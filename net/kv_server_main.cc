@@ -1,8 +1,10 @@
 // kv-server: takes redis-server's command line -- an optional config file
 // (or "-" for stdin), then "--name value ..." -- and serves until SHUTDOWN,
 // SIGTERM or SIGINT.
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -146,8 +148,22 @@ int main(int argc, char** argv) {
                    std::string("Cairn kv-server ") + cairn::kCairnVersion + " started, pid=" +
                        std::to_string(::getpid()) + " port=" + std::to_string(server.bound_port()) +
                        " dir=" + settings_copy.dir + " cwd=" + dir);
+  // The pidfile is written once the port is bound (a supervisor that reads
+  // it finds a server that accepts) and removed on a clean exit, as Redis
+  // does; a pidfile that cannot be written is a warning, not a failure.
+  const std::string& pidfile = settings_copy.pidfile;
+  if (!pidfile.empty()) {
+    std::FILE* f = std::fopen(pidfile.c_str(), "w");
+    bool written = f != nullptr && std::fprintf(f, "%d\n", static_cast<int>(::getpid())) > 0;
+    if (f != nullptr && std::fclose(f) != 0) written = false;
+    if (!written) {
+      env.logger().Log(cairn::LogLevel::kWarning,
+                       "Failed to write PID file " + pidfile + ": " + std::strerror(errno));
+    }
+  }
   env.logger().Log(cairn::LogLevel::kNotice, "Ready to accept connections");
   int code = server.Run();
+  if (!pidfile.empty()) ::unlink(pidfile.c_str());
   env.posix_fs().StopSyncs();  // its completions post to io, which dies first
   env.logger().Log(cairn::LogLevel::kNotice, "Cairn is now ready to exit, bye bye...");
   return code;

@@ -51,7 +51,11 @@ struct Server::Listener {
 };
 
 Server::Server(asio::io_context& io, PosixEnv& env)
-    : io_(io), env_(env), tick_timer_(io), signals_(io, SIGTERM, SIGINT) {}
+    : io_(io),
+      env_(env),
+      tick_timer_(io),
+      signals_(io, SIGTERM, SIGINT),
+      hup_signals_(io, SIGHUP) {}
 
 Server::~Server() = default;
 
@@ -259,6 +263,21 @@ void Server::AfterWake() {
   paused_.resize(kept);
 }
 
+void Server::WaitForHangup() {
+  hup_signals_.async_wait([this](boost::system::error_code ec, int) {
+    if (ec || stopping_) return;
+    const std::string& file = engine_->settings().logfile;
+    if (!file.empty()) {
+      Status st = env_.spd_logger().Reopen(file);
+      env_.logger().Log(st.ok() ? LogLevel::kNotice : LogLevel::kWarning,
+                        st.ok()
+                            ? "Received SIGHUP, reopened the log file " + file
+                            : "Received SIGHUP, could not reopen the log file: " + st.message());
+    }
+    WaitForHangup();
+  });
+}
+
 void Server::ScheduleTick() {
   tick_timer_.expires_after(std::chrono::microseconds(engine_->TickIntervalUs()));
   tick_timer_.async_wait([this](boost::system::error_code ec) {
@@ -273,6 +292,7 @@ int Server::Run() {
   signals_.async_wait([this](boost::system::error_code ec, int) {
     if (!ec) engine_->RequestShutdown(true);
   });
+  WaitForHangup();
   ScheduleTick();
   auto guard = asio::make_work_guard(io_);
   while (true) {
@@ -298,6 +318,7 @@ int Server::Run() {
   CloseListeners();
   tick_timer_.cancel();
   signals_.cancel();
+  hup_signals_.cancel();
   for (auto& [s, c] : connections_) {
     boost::system::error_code ec;
     c->socket.close(ec);

@@ -66,6 +66,7 @@ class Server final : public EngineHost {
   void ArmWrite(const ConnectionPtr& c);
   void Close(const ConnectionPtr& c);
   void ScheduleTick();
+  void WaitForHangup();
   void CloseListeners();
 
   boost::asio::io_context& io_;
@@ -81,6 +82,9 @@ class Server final : public EngineHost {
   std::vector<Session*> ready_;
   boost::asio::steady_timer tick_timer_;
   boost::asio::signal_set signals_;
+  // SIGHUP reopens the logfile (log rotation: the rotator renames the file,
+  // then signals; later lines go to a new file under the configured name).
+  boost::asio::signal_set hup_signals_;
   uint16_t bound_port_ = 0;
   bool stopping_ = false;
 };

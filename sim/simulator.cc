@@ -509,18 +509,13 @@ class Run {
     Config config;
     std::string policy = policy_;
     if (policy == "mixed") policy = PickPolicy();
-    std::vector<std::string> args = {"--dir",
-                                     "/data",
-                                     "--hz",
-                                     "10",
-                                     "--appendonly",
-                                     "yes",
-                                     "--appendfsync",
-                                     policy,
-                                     "--auto-aof-rewrite-min-size",
-                                     "4096",
-                                     "--auto-aof-rewrite-percentage",
-                                     "100"};
+    std::vector<std::string> args = {"--dir", "/data", "--hz", "10", "--appendonly", "yes",
+                                     "--appendfsync", policy, "--auto-aof-rewrite-min-size", "4096",
+                                     "--auto-aof-rewrite-percentage", "100",
+                                     // The simulated clients come from 10.0.0.x
+                                     // without a password: protected mode would
+                                     // refuse them all.
+                                     "--protected-mode", "no"};
     Status st = config.ApplyArgs(args);
     if (!st.ok()) return st;
     engine_ = std::make_unique<Engine>(*env_, std::move(config));

@@ -77,8 +77,14 @@ int Session::Issue(const std::vector<std::string>& args) {
       return -1;
     }
   }
-  Print(args, r.value());
   const char* cmd = args[0].c_str();
+  bool streams = !r->is_error() && (IsSubscribe(args[0]) || strcasecmp(cmd, "monitor") == 0);
+  // redis-cli announces subscriber mode by the command, before the reply
+  // (even an error reply).
+  if (IsSubscribe(args[0]) && mode_ != OutputMode::kRaw) {
+    std::printf("Reading messages... (press Ctrl-C to quit)\n");
+  }
+  Print(args, r.value());
   if (!r->is_error()) {
     if (strcasecmp(cmd, "multi") == 0) in_transaction_ = true;
     if (strcasecmp(cmd, "exec") == 0 || strcasecmp(cmd, "discard") == 0) in_transaction_ = false;
@@ -86,15 +92,11 @@ int Session::Issue(const std::vector<std::string>& args) {
     in_transaction_ = false;
   }
   if (r->is_error()) return 1;
-  if (IsSubscribe(args[0]) || strcasecmp(cmd, "monitor") == 0) return StreamReplies(args);
+  if (streams) return StreamReplies();
   return 0;
 }
 
-int Session::StreamReplies(const std::vector<std::string>& args) {
-  if (mode_ == OutputMode::kTty && IsSubscribe(args[0])) {
-    std::printf("Reading messages... (press Ctrl-C to quit)\n");
-    std::fflush(stdout);
-  }
+int Session::StreamReplies() {
   while (true) {
     auto r = client_.Read();
     if (!r.ok()) {

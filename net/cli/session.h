@@ -51,7 +51,8 @@ class Session {
   bool in_transaction() const { return in_transaction_; }
 
  private:
-  int StreamReplies(const std::vector<std::string>& args);
+  // Prints what a subscriber or MONITOR receives until the connection ends.
+  int StreamReplies();
 
   Options o_;
   Client client_;

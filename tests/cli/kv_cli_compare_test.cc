@@ -222,6 +222,20 @@ TEST_P(CliServers, StdinLastArgumentRepeatAndInterval) {
   ExpectSame(redis_cli_, Args({"-r", "2", "NOSUCH"}));
 }
 
+TEST_P(CliServers, SubscribeAsRedisCli) {
+  // Subscribers run until stopped (here by the timeout); kv-server has no
+  // pub/sub yet, so there both print the same error and exit.
+  for (const auto& mode : std::vector<std::vector<std::string>>{
+           {"--no-raw"}, {"--raw"}, {"--csv"}, {"-3", "--no-raw"}}) {
+    auto args = Args(mode);
+    args.insert(args.end(), {"SUBSCRIBE", "news", "sport"});
+    ProcessResult want = RunProcess(redis_cli_, args, "", {}, 800);
+    ProcessResult got = RunProcess(KvCliPath(), args, "", {}, 800);
+    EXPECT_EQ(QuoteBytes(got.out), QuoteBytes(want.out));
+    EXPECT_EQ(got.timed_out, want.timed_out);
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Servers, CliServers, ::testing::Values(false, true),
                          [](const auto& info) { return info.param ? "redis" : "kv"; });
 

@@ -16,7 +16,9 @@ std::string EncodeCommand(const std::vector<std::string_view>& args) {
 
 EngineHarness::EngineHarness(std::vector<std::string> config_args, uint64_t seed) : env_(seed) {
   Config config;
-  std::vector<std::string> args = {"--dir", "/data"};
+  // Sessions from made-up remote peers ("10.0.0.2:4000") are the norm in
+  // command tests, so protected mode starts off; its own tests turn it on.
+  std::vector<std::string> args = {"--dir", "/data", "--protected-mode", "no"};
   args.insert(args.end(), config_args.begin(), config_args.end());
   Status st = config.ApplyArgs(args);
   if (!st.ok()) throw std::runtime_error("harness config: " + st.message());

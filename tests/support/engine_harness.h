@@ -34,7 +34,8 @@ class RecordingSink final : public EffectSink {
 
 class EngineHarness {
  public:
-  // Extra "--name value" configuration applied before the engine starts.
+  // Extra "--name value" configuration applied before the engine starts
+  // (after the harness's own: --dir /data --protected-mode no).
   explicit EngineHarness(std::vector<std::string> config_args = {}, uint64_t seed = 1);
 
   Engine& engine() { return *engine_; }

@@ -38,12 +38,19 @@ std::string EncodeMultibulk(const std::vector<std::string>& args) {
 }
 
 Result<std::unique_ptr<RawClient>> RawClient::Connect(int port, int timeout_ms) {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-  if (fd < 0) return Status::Io(Errno("client: socket"), errno);
+  return ConnectTo("127.0.0.1", port, timeout_ms);
+}
+
+Result<std::unique_ptr<RawClient>> RawClient::ConnectTo(const std::string& ipv4, int port,
+                                                        int timeout_ms) {
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::inet_pton(AF_INET, ipv4.c_str(), &addr.sin_addr) != 1) {
+    return Status::Invalid("client: not an IPv4 address: " + ipv4);
+  }
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if (fd < 0) return Status::Io(Errno("client: socket"), errno);
   if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
     if (errno != EINPROGRESS) {
       Status st = Status::Io(Errno("client: connect"), errno);

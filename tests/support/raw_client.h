@@ -27,6 +27,10 @@ class RawClient {
  public:
   // Connects to 127.0.0.1:port.
   static Result<std::unique_ptr<RawClient>> Connect(int port, int timeout_ms = 5000);
+  // Connects to ipv4:port (a dotted IPv4 address: the machine's own
+  // non-loopback address in protected-mode tests).
+  static Result<std::unique_ptr<RawClient>> ConnectTo(const std::string& ipv4, int port,
+                                                      int timeout_ms = 5000);
   ~RawClient();
   RawClient(const RawClient&) = delete;
   RawClient& operator=(const RawClient&) = delete;

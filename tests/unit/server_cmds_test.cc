@@ -175,7 +175,8 @@ class SlowEngine {
  public:
   SlowEngine() {
     Config config;
-    std::vector<std::string> args = {"--dir", "/data"};
+    // Remote-looking peers without a password: protected mode must be off.
+    std::vector<std::string> args = {"--dir", "/data", "--protected-mode", "no"};
     EXPECT_TRUE(config.ApplyArgs(args).ok());
     engine_ = std::make_unique<Engine>(env_, std::move(config));
     EXPECT_TRUE(engine_->Start().ok());
