@@ -201,7 +201,7 @@ Result<Reply> Client::Command(const std::vector<std::string>& args) {
   if (!r.ok() || args.empty()) return r;
   const char* cmd = args[0].c_str();
   if (strcasecmp(cmd, "select") == 0 && args.size() == 2 && !r->is_error()) {
-    db_ = std::atoi(args[1].c_str());
+    db_ = AtoiLike(args[1]);
   } else if (strcasecmp(cmd, "hello") == 0 && !r->is_error()) {
     if (r->type == Reply::Type::kMap) protocol_ = 3;
     if (r->type == Reply::Type::kArray) protocol_ = 2;

@@ -42,6 +42,15 @@ class Client {
   // Send + Read, and tracks SELECT / HELLO.
   Result<Reply> Command(const std::vector<std::string>& args);
 
+  // Points the client at another server (the shell's `connect host port`);
+  // the next Connect goes there.
+  void SetTarget(std::string host, int port) {
+    Close();
+    host_ = std::move(host);
+    port_ = port;
+    socket_.clear();
+  }
+
   int db() const { return db_; }
   int protocol() const { return protocol_; }
   // "127.0.0.1:6379" or the socket path, as the prompt shows it.

@@ -117,7 +117,7 @@ std::vector<std::string> CommandDocs::Complete(const std::vector<std::string>& b
                                                const std::string& text) const {
   std::set<std::string> out;
   bool lower = !text.empty() && std::islower(static_cast<unsigned char>(text[0]));
-  auto emit = [&](std::string word) { out.insert(lower ? Lower(word) : word); };
+  auto emit = [&](const std::string& word) { out.insert(lower ? Lower(word) : word); };
   std::string prefix = Upper(text);
   auto starts = [&](const std::string& s) { return s.compare(0, prefix.size(), prefix) == 0; };
   if (before.empty() || (before.size() == 1 && strcasecmp(before[0].c_str(), "help") == 0)) {

@@ -16,6 +16,8 @@ bool ParseInt(const std::string& s, long long* out) {
 
 }  // namespace
 
+int AtoiLike(const std::string& s) { return static_cast<int>(std::strtol(s.c_str(), nullptr, 10)); }
+
 Status ApplyUri(const std::string& uri, Options* o) {
   std::string rest;
   if (uri.rfind("redis://", 0) == 0) {
@@ -42,12 +44,12 @@ Status ApplyUri(const std::string& uri, Options* o) {
   std::string hostport = rest.substr(0, slash);
   if (slash != std::string::npos) {
     std::string path = rest.substr(slash + 1);
-    if (!path.empty()) o->db = std::atoi(path.c_str());
+    if (!path.empty()) o->db = AtoiLike(path);
   }
   size_t colon = hostport.rfind(':');
   std::string host = hostport.substr(0, colon);
   if (!host.empty()) o->host = host;
-  if (colon != std::string::npos) o->port = std::atoi(hostport.c_str() + colon + 1);
+  if (colon != std::string::npos) o->port = AtoiLike(hostport.substr(colon + 1));
   return Status::Ok();
 }
 
@@ -70,11 +72,13 @@ Result<Options> ParseOptions(const std::vector<std::string>& argv, const char* a
     };
     std::string v;
     long long num = 0;
-    if (a == "-h") {
+    if (a == "--help" || (a == "-h" && last)) {
+      o.help = true;  // as redis-cli: a lone trailing -h asks for help too
+    } else if (a == "-h") {
       if (!value(&o.host)) return bad();
     } else if (a == "-p") {
       if (!value(&v)) return bad();
-      o.port = std::atoi(v.c_str());
+      o.port = AtoiLike(v);
     } else if (a == "-s") {
       if (!value(&o.socket)) return bad();
     } else if (a == "-a" || a == "--pass") {
@@ -88,7 +92,7 @@ Result<Options> ParseOptions(const std::vector<std::string>& argv, const char* a
       if (!s.ok()) return s;
     } else if (a == "-n") {
       if (!value(&v)) return bad();
-      o.db = std::atoi(v.c_str());
+      o.db = AtoiLike(v);
     } else if (a == "-r") {
       if (!value(&v)) return bad();
       o.repeat = std::strtoll(v.c_str(), nullptr, 10);
@@ -148,8 +152,6 @@ Result<Options> ParseOptions(const std::vector<std::string>& argv, const char* a
       o.pipe_timeout = static_cast<int>(num);
     } else if (a == "--no-auth-warning") {
       o.no_auth_warning = true;
-    } else if (a == "--help") {
-      o.help = true;
     } else if (a == "-v" || a == "--version") {
       o.version = true;
     } else if (a.size() > 1 && a[0] == '-') {

@@ -58,6 +58,10 @@ struct Options {
 // Parses argv (without argv[0]). auth_env is $KVCLI_AUTH or nullptr.
 Result<Options> ParseOptions(const std::vector<std::string>& argv, const char* auth_env);
 
+// The leading integer of s, 0 when there is none (redis-cli reads ports,
+// databases and repeat counts this way, without refusing junk).
+int AtoiLike(const std::string& s);
+
 // Applies redis://[[user]:password@]host[:port][/db] to o.
 Status ApplyUri(const std::string& uri, Options* o);
 

@@ -44,7 +44,9 @@ bool Session::EnsureConnected() {
 
 void Session::Print(const std::vector<std::string>& args, const Reply& r) {
   std::string out;
-  if (r.is_error() && o_.exit_on_error) {
+  // -e sends error replies to stderr in one-shot mode only (as redis-cli:
+  // piped and interactive lines print them as usual).
+  if (r.is_error() && o_.exit_on_error && !o_.command.empty()) {
     std::fprintf(stderr, "%s\n", r.str.c_str());
     return;
   }

@@ -1,6 +1,6 @@
 // The interactive shell (Session::RunShell): libedit line editing and
 // history, Tab completion of command and subcommand names from the
-// server's COMMAND DOCS, help, clear, quit/exit, "N CMD" repeats, the
+// server's COMMAND DOCS, help, clear, quit/exit, connect, "N CMD" repeats, the
 // prompt (address, [db], (TX), or "not connected").
 //
 // Argument hints as you type are not shown: libedit's readline layer has no
@@ -96,6 +96,12 @@ int Session::RunShell() {
       std::string text = docs.Help(std::vector<std::string>(args.begin() + 1, args.end()));
       std::fwrite(text.data(), 1, text.size(), stdout);
       std::fflush(stdout);
+      continue;
+    }
+    if (strcasecmp(cmd, "connect") == 0 && (args.size() == 2 || args.size() == 3)) {
+      // As redis-cli: connect <host> [port] switches servers.
+      client_.SetTarget(args[1], args.size() == 3 ? AtoiLike(args[2]) : 6379);
+      if (EnsureConnected() && docs.empty()) docs.Load(client_);
       continue;
     }
     long long repeat = 1;

@@ -25,6 +25,11 @@ ProcessResult RunProcess(const std::string& binary, const std::vector<std::strin
                          const std::map<std::string, std::string>& env = {},
                          int timeout_ms = 10000);
 
+// Runs the binary with stdin, stdout and stderr on a pseudo-terminal and
+// returns everything it printed (the terminal turns "\n" into "\r\n").
+ProcessResult RunInPty(const std::string& binary, const std::vector<std::string>& args,
+                       int timeout_ms = 10000);
+
 // kv-cli built with these tests ($CAIRN_KV_CLI, else beside the test
 // binary).
 std::string KvCliPath();

@@ -108,6 +108,20 @@ TEST(CliReplyShapes, EveryShapeInEveryModeAsRedisCli) {
   }
 }
 
+TEST(CliReplyShapes, TerminalFormattingInAPtyAsRedisCli) {
+  REQUIRE_TOOL(redis_cli, "redis-cli");
+  ASSERT_FALSE(KvCliPath().empty()) << "kv-cli not built";
+  FakeServer fake;
+  std::string port = std::to_string(fake.port());
+  for (const auto& shape : kShapes) {
+    std::vector<std::string> args{"-p", port, "ECHOREPLY", shape};
+    ProcessResult want = RunInPty(redis_cli, args);
+    ProcessResult got = RunInPty(KvCliPath(), args);
+    EXPECT_EQ(QuoteBytes(got.out), QuoteBytes(want.out)) << QuoteBytes(shape);
+    EXPECT_EQ(got.code, want.code) << QuoteBytes(shape);
+  }
+}
+
 class CliServers : public ::testing::TestWithParam<bool> {
  protected:
   void SetUp() override {
@@ -212,6 +226,8 @@ TEST_P(CliServers, PipedLinesAsRedisCli) {
       "PING\n";
   for (const auto& mode : kModes) ExpectSame(redis_cli_, Args(mode), input);
   ExpectSame(redis_cli_, Args({"-3", "--no-raw"}), "HSET\nPING x\nGET c\n");
+  ExpectSame(redis_cli_, Args({"-e"}), "SET a 1\nNOSUCH\nGET a\n");
+  ExpectSame(redis_cli_, Args({"-D", ";", "-d", ","}), "MGET a c\nPING\n");
 }
 
 TEST_P(CliServers, StdinLastArgumentRepeatAndInterval) {
@@ -265,6 +281,11 @@ TEST_P(CliAuth, PasswordsAsRedisCli) {
 
 INSTANTIATE_TEST_SUITE_P(Servers, CliAuth, ::testing::Values(false, true),
                          [](const auto& info) { return info.param ? "redis" : "kv"; });
+
+TEST(CliCommandLine, RefusedOptionsAsRedisCli) {
+  REQUIRE_TOOL(redis_cli, "redis-cli");
+  for (const char* bad : {"--nope", "-p", "-n", "-x1"}) ExpectSame(redis_cli, {bad});
+}
 
 TEST(CliUnreachable, MessageAndExitStatusOne) {
   REQUIRE_TOOL(redis_cli, "redis-cli");

@@ -180,7 +180,7 @@ TEST(CliShell, PromptHistoryCompletionHelpQuotesReconnect) {
   if (std::getenv("CAIRN_SHOW_PTY")) std::fprintf(stderr, "%s\n", sh.seen().c_str());
 }
 
-TEST(CliShell, NotConnectedAtStartThenConnects) {
+TEST(CliShell, NotConnectedAtStartThenConnectAndMulti) {
   ASSERT_FALSE(KvCliPath().empty()) << "kv-cli not built";
   auto port = PickFreePort();
   ASSERT_TRUE(port.ok());
@@ -192,6 +192,27 @@ TEST(CliShell, NotConnectedAtStartThenConnects) {
   ASSERT_TRUE(sh.Expect("not connected> ")) << sh.seen();
   sh.Type("PING");
   ASSERT_TRUE(sh.Expect("not connected> ")) << sh.seen();
+  // connect <host> <port> switches to a running server: redis-server here,
+  // for MULTI (kv-server has no transactions yet).
+  std::string redis = FindOnPath("redis-server");
+  if (redis.empty()) {
+    if (UnderCi()) FAIL() << "redis-server not found on PATH (CI=true)";
+    GTEST_SKIP() << "redis-server not found on PATH";
+  }
+  ServerSpec spec = RedisServerSpec();
+  spec.binary = redis;
+  auto started = ServerProcess::Start(spec);
+  ASSERT_TRUE(started.ok()) << started.status().message();
+  std::string addr = "127.0.0.1:" + std::to_string(started.value()->port());
+  sh.Type("connect 127.0.0.1 " + std::to_string(started.value()->port()));
+  ASSERT_TRUE(sh.Expect(addr + "> ")) << sh.seen();
+  sh.Type("MULTI");
+  ASSERT_TRUE(sh.Expect(addr + "(TX)> ")) << sh.seen();
+  sh.Type("INCR x");
+  ASSERT_TRUE(sh.Expect("QUEUED")) << sh.seen();
+  sh.Type("EXEC");
+  ASSERT_TRUE(sh.Expect("1) (integer) 1")) << sh.seen();
+  ASSERT_TRUE(sh.Expect(addr + "> ")) << sh.seen();
   sh.Type("exit");
   EXPECT_EQ(sh.WaitExit(), 0);
 }

@@ -100,6 +100,7 @@ TEST(CliOptions, RedisCliCommandLine) {
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.status().message(), "Unrecognized option or bad number of args for: '--nope'");
   EXPECT_FALSE(ParseOptions({"-p"}, nullptr).ok());
+  EXPECT_TRUE(ParseOptions({"-h"}, nullptr)->help);
 
   auto uri = ParseOptions({"-u", "redis://alice:pw@10.0.0.1:7001/4"}, nullptr);
   ASSERT_TRUE(uri.ok());
