@@ -12,6 +12,11 @@ struct CrashFs::Inode {
   uint64_t durable_seq = 0;
   // Ranges whose pages a failed sync dropped: zeros to the disk.
   std::vector<std::pair<uint64_t, uint64_t>> poisoned;
+  // The latest failed sync: when its pages were dropped (a request order
+  // number) and from which offset. A sync requested before that and
+  // completing after it covered those pages: it reports the error too.
+  uint64_t poison_seq = 0;
+  uint64_t poison_from = 0;
 };
 
 struct CrashFs::NameOp {
@@ -309,8 +314,15 @@ size_t CrashFs::DeliverDue(int64_t now_us, const SyncCallback& cb) {
     } else if (p.eio) {
       // Linux: the dirty pages are marked clean and their contents dropped.
       Inode& in = *p.inode;
-      if (in.data.size() > in.durable.size())
+      if (in.data.size() > in.durable.size()) {
         in.poisoned.emplace_back(in.durable.size(), in.data.size());
+        in.poison_seq = ++seq_;
+        in.poison_from = in.durable.size();
+      }
+      ++stats_.sync_eio;
+      st = Status::Io("crashfs: fsync: Input/output error", 5);
+    } else if (p.seq < p.inode->poison_seq && p.inode->poison_from < p.snapshot.size()) {
+      // Its pages were dropped by a failure reported meanwhile: it fails too.
       ++stats_.sync_eio;
       st = Status::Io("crashfs: fsync: Input/output error", 5);
     } else {

@@ -57,6 +57,7 @@ std::string ReplayCommand(const cairn::sim::SimOptions& o, const std::string& pl
   if (!o.faults.empty()) cmd += " --faults " + o.faults;
   if (o.max_faults >= 0) cmd += " --max-faults " + std::to_string(o.max_faults);
   if (o.crash_permille != 2) cmd += " --crash-permille " + std::to_string(o.crash_permille);
+  if (o.background) cmd += " --background";
   if (!plant.empty()) cmd += " --plant " + plant;
   return cmd + " --trace";
 }
@@ -209,6 +210,8 @@ int main(int argc, char** argv) {
       opt.max_faults = std::atoi(next().c_str());
     } else if (a == "--crash-permille") {
       opt.crash_permille = std::atoi(next().c_str());
+    } else if (a == "--background") {
+      opt.background = true;
     } else if (a == "--shrink") {
       shrink = true;
     } else if (a == "--min-crashes") {

@@ -175,6 +175,14 @@ class Run {
     // restart) is the only way out, as it would be for a hung disk.
     env_->crash_fs().faults() = CrashFsFaults::None();
     Trace("calm phase");
+    // Syncs requested in the faulty phase complete now (failures decided at
+    // their request included); what they break must heal in the calm.
+    if (result_.ok) {
+      env_->crash_fs().DeliverAll([this](uint64_t token, const Status& st) {
+        Trace("sync " + std::to_string(token) + (st.ok() ? " ok" : " failed: " + st.message()));
+        engine_->OnSynced(token, st);
+      });
+    }
     if (result_.ok && env_->crash_fs().lost_syncs_pending() > 0) {
       CrashAndRestart("power loss: a lost sync hangs the disk", false);
     }
@@ -313,6 +321,11 @@ class Run {
       next_tick_us_ += engine_->TickIntervalUs();
     }
     if (engine_->shutdown_state() == ShutdownState::kDone) return;
+    // Production runs background work (a rewrite's walk) when no input waits
+    // (--background: off by default until the failures it shows are fixed).
+    if (opt_.background && engine_->HasBackgroundWork() && world_.Chance(500)) {
+      engine_->BackgroundStep();
+    }
     // Clients write requests.
     if (!calm) {
       for (Client& c : clients_) {

@@ -39,8 +39,9 @@ struct SimOptions {
   // sync_reorder, tail_lost, tail_torn, tail_garbage, pages_reorder,
   // names_undone) -- only those, at the seed's rates.
   std::string faults;
-  int max_faults = -1;     // the shrinker: at most this many injected faults (-1: no cap)
-  int crash_permille = 2;  // chance per step of a power loss (0: none)
+  int max_faults = -1;      // the shrinker: at most this many injected faults (-1: no cap)
+  int crash_permille = 2;   // chance per step of a power loss (0: none)
+  bool background = false;  // call Engine::BackgroundStep as net/ does
 };
 
 struct SimResult {

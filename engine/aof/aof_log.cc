@@ -187,6 +187,7 @@ Status AofLog::OpenFresh(const Manifest& previous, const BaseWriter& writer) {
   st = WriteFreshBase(previous, writer, [this, manifest_barrier](const Status& s) {
     if (!s.ok()) {
       fresh_pending_ = false;
+      base_trusted_ = false;  // no manifest may name this base now
       failed_syncs_.push_back(manifest_barrier);  // repaired with the base
       return;
     }
@@ -489,7 +490,13 @@ Status AofLog::BeginRewrite(int64_t now_ms) {
       Flush(env_.clock().WallUs() / 1000, /*force=*/true);
     });
   };
-  if (Planted(options_.bugs, kBugNoOldIncrSync)) {
+  if (!base_trusted_) {
+    // The in-memory manifest names a base whose sync failed: only the
+    // rewrite's final manifest, naming its own base, may reach the disk.
+    old_done(Status::Ok());
+    incr_listed_ = true;
+    manifest_done(Status::Ok());
+  } else if (Planted(options_.bugs, kBugNoOldIncrSync)) {
     old_done(Status::Ok());
     swap();
   } else {
@@ -585,6 +592,7 @@ void AofLog::MaybeFinishRewrite() {
     base_size_ = new_base_size;
     incr_bytes_ = file_ ? file_->Size() : 0;
     if (sync_failures_ == rw->sync_failures_at_start) sync_error_.clear();
+    base_trusted_ = true;
     // The new base holds everything written before the cut, failed syncs'
     // bytes included: they are durable now.
     for (size_t i = 0; i < rw->failed_syncs_at_start && i < failed_syncs_.size(); ++i) {

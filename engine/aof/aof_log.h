@@ -199,7 +199,8 @@ class AofLog {
   std::vector<uint64_t> failed_syncs_;  // tracker ids of failed syncs, until a rewrite repairs them
   bool shutting_down_ = false;
   bool incr_listed_ = true;
-  bool fresh_pending_ = false;  // OpenFresh's base is not durable and named yet  // the current
+  bool fresh_pending_ = false;
+  bool base_trusted_ = true;  // false: OpenFresh's base failed its sync (manifest_ names it)  // OpenFresh's base is not durable and named yet  // the current
                                 // incr file is named by the manifest on disk
 };
 
