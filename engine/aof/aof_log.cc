@@ -187,7 +187,7 @@ Status AofLog::OpenFresh(const Manifest& previous, const BaseWriter& writer) {
   st = WriteFreshBase(previous, writer, [this, manifest_barrier](const Status& s) {
     if (!s.ok()) {
       fresh_pending_ = false;
-      base_trusted_ = false;  // no manifest may name this base now
+      base_trusted_ = false;                      // no manifest may name this base now
       failed_syncs_.push_back(manifest_barrier);  // repaired with the base
       return;
     }

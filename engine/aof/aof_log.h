@@ -200,8 +200,9 @@ class AofLog {
   bool shutting_down_ = false;
   bool incr_listed_ = true;
   bool fresh_pending_ = false;
-  bool base_trusted_ = true;  // false: OpenFresh's base failed its sync (manifest_ names it)  // OpenFresh's base is not durable and named yet  // the current
-                                // incr file is named by the manifest on disk
+  bool base_trusted_ =
+      true;  // false: OpenFresh's base failed its sync (manifest_ names it)  // OpenFresh's base is
+             // not durable and named yet  // the current incr file is named by the manifest on disk
 };
 
 }  // namespace cairn::aof
