@@ -12,87 +12,17 @@
 
 #include <gtest/gtest.h>
 #include <poll.h>
-#include <pty.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "tests/cli/cli_process.h"
+#include "tests/support/pty_process.h"
 #include "tests/support/raw_client.h"
 #include "tests/support/server_process.h"
 
 namespace cairn::testing {
 namespace {
-
-class PtyShell {
- public:
-  PtyShell(const std::string& cli, int port, const std::string& histfile) {
-    pid_ = ::forkpty(&master_, nullptr, nullptr, nullptr);
-    if (pid_ == 0) {
-      std::string p = std::to_string(port);
-      ::setenv("TERM", "xterm", 1);
-      ::setenv("KVCLI_HISTFILE", histfile.c_str(), 1);
-      ::execl(cli.c_str(), cli.c_str(), "-p", p.c_str(), nullptr);
-      _exit(127);
-    }
-  }
-  ~PtyShell() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGKILL);
-      int st;
-      ::waitpid(pid_, &st, 0);
-    }
-    if (master_ >= 0) ::close(master_);
-  }
-  bool ok() const { return pid_ > 0 && master_ >= 0; }
-  void Keys(const std::string& bytes) { (void)!::write(master_, bytes.data(), bytes.size()); }
-  void Type(const std::string& line) { Keys(line + "\r"); }
-  // Reads until `want` appears after the last match (10 s at most).
-  bool Expect(const std::string& want) {
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (true) {
-      size_t at = seen_.find(want, cursor_);
-      if (at != std::string::npos) {
-        cursor_ = at + want.size();
-        return true;
-      }
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                      deadline - std::chrono::steady_clock::now())
-                      .count();
-      if (left <= 0) return false;
-      pollfd pfd{master_, POLLIN, 0};
-      if (::poll(&pfd, 1, static_cast<int>(left)) <= 0) continue;
-      char buf[4096];
-      ssize_t n = ::read(master_, buf, sizeof(buf));
-      if (n <= 0) return false;
-      seen_.append(buf, static_cast<size_t>(n));
-    }
-  }
-  // Waits for the shell to exit; its status, or -1 on timeout.
-  int WaitExit() {
-    for (int i = 0; i < 500; i++) {
-      char buf[4096];
-      pollfd pfd{master_, POLLIN, 0};
-      // After the child is gone the master reports hang-up at once: sleep
-      // so the loop really waits 5 s.
-      if (::poll(&pfd, 1, 10) > 0 && ::read(master_, buf, sizeof(buf)) <= 0) ::usleep(10000);
-      int st;
-      if (::waitpid(pid_, &st, WNOHANG) == pid_) {
-        pid_ = -1;
-        if (!WIFEXITED(st)) std::fprintf(stderr, "shell ended by signal %d\n", WTERMSIG(st));
-        return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-      }
-    }
-    return -1;
-  }
-  const std::string& seen() const { return seen_; }
-
- private:
-  pid_t pid_ = -1;
-  int master_ = -1;
-  std::string seen_;
-  size_t cursor_ = 0;
-};
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path);
@@ -107,7 +37,8 @@ TEST(CliShell, PromptHistoryCompletionHelpQuotesReconnect) {
   ASSERT_TRUE(started.ok()) << started.status().message();
   auto& server = started.value();
   std::string hist = server->dir() + "/history";
-  PtyShell sh(KvCliPath(), server->port(), hist);
+  PtyProcess sh({KvCliPath(), "-p", std::to_string(server->port())},
+                {{"TERM", "xterm"}, {"KVCLI_HISTFILE", hist}});
   ASSERT_TRUE(sh.ok());
   std::string prompt = "127.0.0.1:" + std::to_string(server->port());
   ASSERT_TRUE(sh.Expect(prompt + "> ")) << sh.seen();
@@ -184,7 +115,8 @@ TEST(CliShell, NotConnectedAtStartThenConnectAndMulti) {
   ASSERT_FALSE(KvCliPath().empty()) << "kv-cli not built";
   auto port = PickFreePort();
   ASSERT_TRUE(port.ok());
-  PtyShell sh(KvCliPath(), port.value(), "");
+  PtyProcess sh({KvCliPath(), "-p", std::to_string(port.value())},
+                {{"TERM", "xterm"}, {"KVCLI_HISTFILE", ""}});
   ASSERT_TRUE(sh.ok());
   ASSERT_TRUE(sh.Expect("Could not connect to Redis at 127.0.0.1:" + std::to_string(port.value()) +
                         ": Connection refused"))

@@ -13,10 +13,10 @@
 
 #include <gtest/gtest.h>
 #include <poll.h>
-#include <pty.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "tests/support/pty_process.h"
 #include "tests/support/raw_client.h"
 #include "tests/support/server_process.h"
 
@@ -59,66 +59,12 @@ Ran Shell(const std::string& command, int timeout_s) {
   return r;
 }
 
-// A redis-cli child on a pseudo-terminal.
-class PtyCli {
- public:
-  PtyCli(const std::string& cli, int port) {
-    pid_ = ::forkpty(&master_, nullptr, nullptr, nullptr);
-    if (pid_ == 0) {
-      std::string p = std::to_string(port);
-      ::setenv("TERM", "dumb", 1);
-      ::execl(cli.c_str(), cli.c_str(), "-h", "127.0.0.1", "-p", p.c_str(), nullptr);
-      _exit(127);
-    }
-  }
-  ~PtyCli() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGKILL);
-      int st;
-      ::waitpid(pid_, &st, 0);
-    }
-    if (master_ >= 0) ::close(master_);
-  }
-  bool ok() const { return pid_ > 0 && master_ >= 0; }
-  void Type(const std::string& text) {
-    std::string line = text + "\r";
-    (void)!::write(master_, line.data(), line.size());
-  }
-  // Reads until `want` appears in the output after the last match (or 10 s).
-  bool Expect(const std::string& want) {
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (true) {
-      size_t at = seen_.find(want, cursor_);
-      if (at != std::string::npos) {
-        cursor_ = at + want.size();
-        return true;
-      }
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                      deadline - std::chrono::steady_clock::now())
-                      .count();
-      if (left <= 0) return false;
-      pollfd pfd{master_, POLLIN, 0};
-      if (::poll(&pfd, 1, static_cast<int>(left)) <= 0) continue;
-      char buf[4096];
-      ssize_t n = ::read(master_, buf, sizeof(buf));
-      if (n <= 0) return false;
-      seen_.append(buf, static_cast<size_t>(n));
-    }
-  }
-  const std::string& seen() const { return seen_; }
-
- private:
-  pid_t pid_ = -1;
-  int master_ = -1;
-  std::string seen_;
-  size_t cursor_ = 0;
-};
-
 TEST(RedisTools, RedisCliInteractiveInAPty) {
   REQUIRE_TOOL(cli, "redis-cli");
   auto server = StartKv();
   ASSERT_TRUE(server);
-  PtyCli pty(cli, server->port());
+  PtyProcess pty({cli, "-h", "127.0.0.1", "-p", std::to_string(server->port())},
+                 {{"TERM", "dumb"}});
   ASSERT_TRUE(pty.ok());
   std::string prompt = "127.0.0.1:" + std::to_string(server->port()) + "> ";
   ASSERT_TRUE(pty.Expect(prompt)) << pty.seen();
