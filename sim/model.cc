@@ -90,19 +90,30 @@ bool Alive(const Model::Value& v, int64_t now_ms) {
 }
 }  // namespace
 
-bool Model::LiveEqual(const State& a, const State& b, int64_t now_ms) {
+bool Model::LiveEqual(const State& a, const State& b, int64_t now_ms, int64_t passed_ms) {
   if (a.size() != b.size()) return false;
+  auto counts = [&](const Value& v) { return Alive(v, now_ms); };
+  auto forgettable = [&](const Value& v) {
+    return v.deadline_ms != 0 && v.deadline_ms < passed_ms;
+  };
   for (size_t i = 0; i < a.size(); ++i) {
     auto x = a[i].begin(), y = b[i].begin();
     for (;;) {
-      while (x != a[i].end() && !Alive(x->second, now_ms)) ++x;
-      while (y != b[i].end() && !Alive(y->second, now_ms)) ++y;
-      if (x == a[i].end() || y == b[i].end()) {
-        if (x != a[i].end() || y != b[i].end()) return false;
-        break;
+      while (x != a[i].end() && !counts(x->second)) ++x;
+      while (y != b[i].end() && !counts(y->second)) ++y;
+      if (x == a[i].end() && y == b[i].end()) break;
+      // A key on one side only: a difference unless it is forgettable.
+      if (y == b[i].end() || (x != a[i].end() && x->first < y->first)) {
+        if (!forgettable(x->second)) return false;
+        ++x;
+        continue;
       }
-      if (x->first != y->first || x->second.bytes != y->second.bytes ||
-          x->second.deadline_ms != y->second.deadline_ms) {
+      if (x == a[i].end() || y->first < x->first) {
+        if (!forgettable(y->second)) return false;
+        ++y;
+        continue;
+      }
+      if (x->second.bytes != y->second.bytes || x->second.deadline_ms != y->second.deadline_ms) {
         return false;
       }
       ++x;
@@ -118,7 +129,18 @@ std::string Model::Describe(const State& state, int64_t now_ms) {
     out += "db" + std::to_string(i) + "{";
     for (const auto& [k, v] : state[i]) {
       if (!Alive(v, now_ms)) continue;
-      out += k + "=" + v.bytes;
+      out += k + "=";
+      for (char c : v.bytes) {
+        // Bit commands make binary values: escape them so a message stays text.
+        if (c >= 0x20 && c < 0x7f && c != '\\') {
+          out += c;
+        } else {
+          static const char kHex[] = "0123456789abcdef";
+          out += "\\x";
+          out += kHex[(static_cast<unsigned char>(c) >> 4) & 0xf];
+          out += kHex[static_cast<unsigned char>(c) & 0xf];
+        }
+      }
       if (v.deadline_ms) out += "@" + std::to_string(v.deadline_ms);
       out += " ";
     }

@@ -739,6 +739,9 @@ class Run {
                  (ck == std::string::npos ? std::string("none") : std::to_string(ck)) + ")";
       }
       Trace("after the crash:" + files);
+      for (const auto& [path, bytes] : env_->crash_fs().Snapshot()) {
+        if (path.ends_with(".manifest")) Trace("  " + path + ": " + Printable(bytes, 400));
+      }
     }
     CrashFsFaults saved = env_->crash_fs().faults();
     env_->crash_fs().faults() = CrashFsFaults::None();
@@ -883,8 +886,9 @@ class Run {
     }
     engine_->CloseSession(s);
     int64_t now = NowMs();
+    int64_t passed = Clock().wall_high_ms();
     for (size_t i = states_.size(); i-- > must_;) {
-      if (Model::LiveEqual(states_[i], got, now)) {
+      if (Model::LiveEqual(states_[i], got, now, passed)) {
         Trace("recovered state " + std::to_string(i) + " of " + std::to_string(states_.size() - 1) +
               " (" + std::to_string(must_) + " required)");
         result_.writes_verified += must_;
@@ -910,7 +914,7 @@ class Run {
             Model::State a(kDbs), b(kDbs);
             if (auto it = states_[i][db].find(k); it != states_[i][db].end()) a[db][k] = it->second;
             if (auto it = got[db].find(k); it != got[db].end()) b[db][k] = it->second;
-            if (!Model::LiveEqual(a, b, now)) {
+            if (!Model::LiveEqual(a, b, now, passed)) {
               ++n;
               d += " db" + std::to_string(db) + ":" + k + " model " + Model::Describe(a, now) +
                    " engine " + Model::Describe(b, now) + ";";
@@ -927,7 +931,7 @@ class Run {
              std::to_string(states_.size() - 1) + ", differing in" + diff_text + ")";
     }
     for (size_t i = std::min(must_, states_.size()); i-- > 0;) {
-      if (Model::LiveEqual(states_[i], got, now)) {
+      if (Model::LiveEqual(states_[i], got, now, passed)) {
         why = "is the state after " + std::to_string(i) + " writes but " + std::to_string(must_) +
               " had to survive (acknowledged or durable)";
         break;
