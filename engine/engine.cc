@@ -480,6 +480,8 @@ void Engine::BackgroundStep() {
 }
 
 void Engine::Tick() {
+  // A finished shutdown's log is final: no expiry may add to it.
+  if (shutdown_state_ == ShutdownState::kDone) return;
   RefreshNow();
   stats_.ops_sec.Sample(now_ms_, static_cast<int64_t>(stats_.total_commands_processed));
   stats_.input_kbps.Sample(now_ms_, static_cast<int64_t>(stats_.total_net_input_bytes));

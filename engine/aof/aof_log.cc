@@ -67,7 +67,9 @@ void AofLog::SyncFailed(const std::string& what, const Status& st, uint64_t logi
     fatal_error_ = "Can't persist AOF for fsync error when the AOF fsync policy is 'always': " +
                    ErrorText(st) + ". Exiting...";
   } else {
-    sync_error_ = ErrorText(st);
+    // MISCONF names the first failure: later ones (a manifest not swapped
+    // because of it) are its consequences.
+    if (sync_error_.empty()) sync_error_ = ErrorText(st);
     // Not durable, and never will be by retrying (a later fsync of the same
     // file reports success over the dropped pages): durable() stays below it
     // until a rewrite has put the data into a new base whose manifest is
@@ -444,6 +446,13 @@ Status AofLog::BeginRewrite(int64_t now_ms) {
   if (file_ == nullptr) return Status::Invalid("aof: the log is not open");
   Flush(now_ms, /*force=*/true);
   if (!write_ok()) return Status::Io("aof: cannot rewrite while writes fail");
+  if (!incr_listed_) {
+    // A failed rewrite left its incr file unnamed by any manifest, and the
+    // records meant for it waiting here. They precede this cut, so the new
+    // base holds their effects; written after it, they would replay twice.
+    batch_.clear();
+    batch_checked_ = 0;
+  }
   const AofPaths& p = options_.paths;
   auto rw = std::make_unique<Rewrite>();
   rw->start_ms = now_ms;
@@ -490,9 +499,11 @@ Status AofLog::BeginRewrite(int64_t now_ms) {
       Flush(env_.clock().WallUs() / 1000, /*force=*/true);
     });
   };
-  if (!base_trusted_) {
-    // The in-memory manifest names a base whose sync failed: only the
-    // rewrite's final manifest, naming its own base, may reach the disk.
+  if (!base_trusted_ || sync_failed()) {
+    // The in-memory manifest names a base whose sync failed, or an incr file
+    // whose fsync failed and lost its unsynced pages (a hole, if anything
+    // were named after it): only the rewrite's final manifest, naming its
+    // own base, may reach the disk.
     old_done(Status::Ok());
     incr_listed_ = true;
     manifest_done(Status::Ok());

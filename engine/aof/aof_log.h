@@ -90,7 +90,9 @@ class AofLog {
   // Whether a reply executed at position may leave under always.
   bool Covers(uint64_t position) const { return tracker_.Covers(position); }
   uint64_t buffered() const { return batch_.size(); }
-  bool all_durable() const { return batch_.empty() && durable() >= written_; }
+  // Every byte written is durable and no barrier is open: a fresh base whose
+  // manifest is not swapped in yet keeps this false (a shutdown waits for it).
+  bool all_durable() const { return batch_.empty() && tracker_.Covers(written_); }
   // A shutdown may finish: all durable, or a failed sync made that
   // impossible and no sync is still running.
   bool shutdown_settled() const {
@@ -198,11 +200,13 @@ class AofLog {
   uint64_t sync_failures_ = 0;
   std::vector<uint64_t> failed_syncs_;  // tracker ids of failed syncs, until a rewrite repairs them
   bool shutting_down_ = false;
+  // The current incr file is named by the manifest on disk (else its records
+  // wait in batch_).
   bool incr_listed_ = true;
+  // OpenFresh's base is not durable and named yet.
   bool fresh_pending_ = false;
-  bool base_trusted_ =
-      true;  // false: OpenFresh's base failed its sync (manifest_ names it)  // OpenFresh's base is
-             // not durable and named yet  // the current incr file is named by the manifest on disk
+  // False once OpenFresh's base failed its sync (manifest_ still names it).
+  bool base_trusted_ = true;
 };
 
 }  // namespace cairn::aof

@@ -26,6 +26,7 @@ EngineHarness::EngineHarness(std::vector<std::string> config_args, uint64_t seed
   engine_->set_effect_observer(&sink_);
   st = engine_->Start();
   if (!st.ok()) throw std::runtime_error("harness start: " + st.message());
+  DeliverSyncs();  // the fresh log's files are durable before the first command
   session_ = NewSession("127.0.0.1:50000");
 }
 

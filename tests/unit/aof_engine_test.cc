@@ -569,6 +569,53 @@ TEST(AofEngine, ShutdownWaitsForTheFinalSync) {
   EXPECT_EQ(w.engine().exit_code(), 0);
 }
 
+TEST(AofEngine, ShutdownWaitsForTheManifestNamingAFreshBase) {
+  // Found by the simulator: a SHUTDOWN right after CONFIG SET appendonly yes
+  // exited before the manifest named the new base, so the restart loaded the
+  // old files and lost every write made while the log was off.
+  AofWorld w({"--appendfsync", "everysec"});
+  ASSERT_TRUE(w.Start().ok());
+  w.DeliverSyncs();
+  EXPECT_EQ(w.Run({"CONFIG", "SET", "appendonly", "no"}), "+OK\r\n");
+  w.Run({"SET", "a", "1"});
+  EXPECT_EQ(w.Run({"CONFIG", "SET", "appendonly", "yes"}, false), "+OK\r\n");
+  w.engine().RequestShutdown(false);
+  EXPECT_EQ(w.engine().shutdown_state(), ShutdownState::kRequested);
+  w.DeliverSyncs();
+  EXPECT_EQ(w.engine().shutdown_state(), ShutdownState::kDone);
+  EXPECT_NE(w.File("appendonly.aof.manifest").find("appendonly.aof.2.base.aof"), std::string::npos);
+  ASSERT_TRUE(w.Restart().ok());
+  EXPECT_EQ(w.Run({"GET", "a"}), "$1\r\n1\r\n");
+}
+
+TEST(AofEngine, RecordsHeldForAnUnnamedIncrFileAreNotReplayedAfterTheRepairRewrite) {
+  // Found by the simulator: a rewrite whose old incr file failed its fsync
+  // never names the new incr file, and the records waiting for that name
+  // were later written after the repair rewrite's base, which already held
+  // their effects -- an APPEND replayed twice.
+  AofWorld w({"--appendfsync", "everysec"});
+  ASSERT_TRUE(w.Start().ok());
+  w.DeliverSyncs();
+  w.Run({"SET", "x", "1"});
+  EXPECT_EQ(w.Run({"BGREWRITEAOF"}, false), "+Background append only file rewriting started\r\n");
+  EXPECT_EQ(w.Run({"APPEND", "x", "y"}, false), ":2\r\n");
+  auto& pending = w.env().memory_fs().pending_syncs();
+  ASSERT_FALSE(pending.empty());
+  uint64_t old_incr_sync = pending.front();  // the cut's first request
+  pending.pop_front();
+  w.engine().OnSynced(old_incr_sync, Status::Io("fdatasync: Input/output error", 5));
+  EXPECT_EQ(w.Run({"SET", "z", "1"}, false),
+            "-MISCONF Errors writing to the AOF file: Input/output error\r\n");
+  // The failed rewrite ends; the automatic repair rewrite follows it.
+  for (int i = 0; i < 50 && !w.engine().durability().WriteRefusal().empty(); ++i) {
+    w.engine().Tick();
+    w.DeliverSyncs();
+  }
+  EXPECT_EQ(w.Run({"SET", "z", "1"}), "+OK\r\n");
+  ASSERT_TRUE(w.Restart().ok());
+  EXPECT_EQ(w.Run({"GET", "x"}), "$2\r\n1y\r\n");
+}
+
 TEST(AofEngine, ConfigSetAppendonlyOffAndOnWritesTheDataSetAsANewBase) {
   AofWorld w;
   ASSERT_TRUE(w.Start().ok());
