@@ -2,7 +2,7 @@
 //
 //   kv-sim --seed N [--steps S] [--clients C] [--policy always|everysec|no|mixed]
 //          [--faults LIST|none] [--max-faults N] [--crash-permille P] [--trace]
-//          [--plant BUG] [--shrink]
+//          [--no-background] [--plant BUG] [--shrink]
 //   kv-sim --seeds A:B (or A..B)   one line per failure and a total (runs,
 //                                  simulated time, crashes, restarts, rewrites,
 //                                  faults injected by kind, writes verified)
@@ -42,8 +42,9 @@ int Usage() {
   std::fprintf(stderr,
                "usage: kv-sim (--seed N | --seeds A:B | --determinism N) [--steps S] "
                "[--clients C] [--policy always|everysec|no|mixed] [--faults LIST|none] "
-               "[--max-faults N] [--crash-permille P] [--trace] [--plant BUG] [--expect-fail] "
-               "[--shrink] [--min-crashes N] [--min-verified N] [--min-faults-each N]\n");
+               "[--max-faults N] [--crash-permille P] [--no-background] [--trace] [--plant BUG] "
+               "[--expect-fail] [--shrink] [--min-crashes N] [--min-verified N] "
+               "[--min-faults-each N]\n");
   return 2;
 }
 
@@ -57,7 +58,7 @@ std::string ReplayCommand(const cairn::sim::SimOptions& o, const std::string& pl
   if (!o.faults.empty()) cmd += " --faults " + o.faults;
   if (o.max_faults >= 0) cmd += " --max-faults " + std::to_string(o.max_faults);
   if (o.crash_permille != 2) cmd += " --crash-permille " + std::to_string(o.crash_permille);
-  if (o.background) cmd += " --background";
+  if (!o.background) cmd += " --no-background";
   if (!plant.empty()) cmd += " --plant " + plant;
   return cmd + " --trace";
 }
@@ -101,8 +102,8 @@ void Shrink(cairn::sim::SimOptions o, const std::string& plant) {
 
 struct Totals {
   uint64_t runs = 0, failures = 0, executed = 0, checked = 0, drops = 0, jumps = 0;
-  uint64_t crashes = 0, restarts = 0, clean = 0, rewrites = 0, in_rewrite = 0, in_walk = 0,
-           in_swap = 0, repaired = 0, misconf = 0, verified = 0, policy_changes = 0;
+  uint64_t crashes = 0, restarts = 0, clean = 0, rewrites = 0, in_rewrite = 0, repaired = 0,
+           misconf = 0, verified = 0, policy_changes = 0;
   uint64_t writes_verified = 0;
   int64_t sim_ms = 0;
   std::map<std::string, uint64_t> policies;
@@ -120,8 +121,14 @@ struct Totals {
     clean += r.clean_shutdowns;
     rewrites += r.rewrites;
     in_rewrite += r.crashes_in_rewrite;
-    in_walk += r.crashes_in_walk;
-    in_swap += r.crashes_in_swap;
+    auto& c = kinds.rewrite_crashes;
+    c.walk += r.rewrite_crashes.walk;
+    c.cut += r.rewrite_crashes.cut;
+    c.unlisted += r.rewrite_crashes.unlisted;
+    c.base_sync += r.rewrite_crashes.base_sync;
+    c.final_swap += r.rewrite_crashes.final_swap;
+    c.manifest_temp += r.rewrite_crashes.manifest_temp;
+    c.manifest_rename += r.rewrite_crashes.manifest_rename;
     repaired += r.load_refusals_repaired;
     misconf += r.misconf_replies;
     writes_verified += r.writes_verified;
@@ -147,8 +154,13 @@ struct Totals {
             {"tail_garbage", kinds.tails_garbage},
             {"pages_reorder", kinds.pages_reordered},
             {"names_undone", kinds.names_undone},
-            {"crash_in_rewrite_walk", in_walk},
-            {"crash_in_rewrite_swap", in_swap}};
+            {"crash_in_rewrite_walk", kinds.rewrite_crashes.walk},
+            {"crash_in_rewrite_cut", kinds.rewrite_crashes.cut},
+            {"crash_in_rewrite_unlisted", kinds.rewrite_crashes.unlisted},
+            {"crash_in_rewrite_base_sync", kinds.rewrite_crashes.base_sync},
+            {"crash_in_rewrite_final_swap", kinds.rewrite_crashes.final_swap},
+            {"crash_in_manifest_temp", kinds.rewrite_crashes.manifest_temp},
+            {"crash_in_manifest_rename", kinds.rewrite_crashes.manifest_rename}};
   }
   void Print(double secs) const {
     std::printf(
@@ -210,8 +222,8 @@ int main(int argc, char** argv) {
       opt.max_faults = std::atoi(next().c_str());
     } else if (a == "--crash-permille") {
       opt.crash_permille = std::atoi(next().c_str());
-    } else if (a == "--background") {
-      opt.background = true;
+    } else if (a == "--no-background") {
+      opt.background = false;
     } else if (a == "--shrink") {
       shrink = true;
     } else if (a == "--min-crashes") {
