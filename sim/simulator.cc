@@ -321,8 +321,8 @@ class Run {
       next_tick_us_ += engine_->TickIntervalUs();
     }
     if (engine_->shutdown_state() == ShutdownState::kDone) return;
-    // Production runs background work (a rewrite's walk) when no input waits
-    // (--background: off by default until the failures it shows are fixed).
+    // Production runs background work (a rewrite's walk) when no input waits;
+    // --no-background leaves the walk to the ticks alone.
     if (opt_.background && engine_->HasBackgroundWork() && world_.Chance(500)) {
       engine_->BackgroundStep();
     }
@@ -714,7 +714,16 @@ class Run {
       rewrites_done_ += log->rewrites();
       if (log->rewrite_in_progress()) {
         ++result_.crashes_in_rewrite;
-        ++(engine_->durability().walking() ? crash_in_walk_ : crash_in_swap_);
+        SimResult::RewriteCrashes& c = result_.rewrite_crashes;
+        aof::AofLog::RewriteSteps steps = log->rewrite_steps();
+        bool walking = engine_->durability().walking();
+        c.walk += walking;
+        c.cut += steps.old_incr_unsynced;
+        c.unlisted += steps.new_incr_unlisted;
+        c.base_sync += steps.base_unsynced && !walking;
+        c.final_swap += steps.final_swap;
+        c.manifest_temp += log->manifest_swap_step() == 1;
+        c.manifest_rename += log->manifest_swap_step() == 2;
       }
     }
     TraceLog();
@@ -987,8 +996,6 @@ class Run {
     result_.rewrites = rewrites_done_;
     if (engine_ && engine_->durability().log())
       result_.rewrites += engine_->durability().log()->rewrites();
-    result_.crashes_in_walk = crash_in_walk_;
-    result_.crashes_in_swap = crash_in_swap_;
   }
 
   const SimOptions& opt_;
@@ -1002,7 +1009,7 @@ class Run {
   std::vector<std::pair<uint64_t, size_t>> marks_;  // (log position, state index)
   uint64_t epoch_ = 0;                              // bumped by policy changes and restarts
   size_t logged_ = 0;
-  uint64_t rewrites_done_ = 0, crash_in_walk_ = 0, crash_in_swap_ = 0, lost_seen_ = 0;
+  uint64_t rewrites_done_ = 0, lost_seen_ = 0;
   int n_clients_ = 1;
   uint32_t drop_permille_ = 0, jump_permille_ = 0, chunky_ = 0, feed_permille_ = 500,
            write_all_permille_ = 500;

@@ -39,9 +39,9 @@ struct SimOptions {
   // sync_reorder, tail_lost, tail_torn, tail_garbage, pages_reorder,
   // names_undone) -- only those, at the seed's rates.
   std::string faults;
-  int max_faults = -1;      // the shrinker: at most this many injected faults (-1: no cap)
-  int crash_permille = 2;   // chance per step of a power loss (0: none)
-  bool background = false;  // call Engine::BackgroundStep as net/ does
+  int max_faults = -1;     // the shrinker: at most this many injected faults (-1: no cap)
+  int crash_permille = 2;  // chance per step of a power loss (0: none)
+  bool background = true;  // call Engine::BackgroundStep between inputs, as net/ does
 };
 
 struct SimResult {
@@ -58,8 +58,19 @@ struct SimResult {
   std::string policy;  // the policy the run started with
   // Durability figures.
   uint64_t crashes = 0, restarts = 0, clean_shutdowns = 0, rewrites = 0, policy_changes = 0;
-  uint64_t repairs_dropping_files = 0, crashes_in_rewrite = 0, crashes_in_walk = 0,
-           crashes_in_swap = 0, load_refusals_repaired = 0, misconf_replies = 0;
+  uint64_t repairs_dropping_files = 0, crashes_in_rewrite = 0, load_refusals_repaired = 0,
+           misconf_replies = 0;
+  // Crashes during a rewrite, by the step that was open (steps overlap, so
+  // one crash may count under several).
+  struct RewriteCrashes {
+    uint64_t walk = 0;             // the base still being written from the keyspace
+    uint64_t cut = 0;              // the old incr file's fsync pending
+    uint64_t unlisted = 0;         // the new incr file not yet named on disk
+    uint64_t base_sync = 0;        // the walk done, the base's fsync pending
+    uint64_t final_swap = 0;       // the base renamed in, its manifest not yet durable
+    uint64_t manifest_temp = 0;    // a manifest swap's temp file awaiting its fsync
+    uint64_t manifest_rename = 0;  // a manifest renamed, the directory's fsync pending
+  } rewrite_crashes;
   uint64_t writes_verified = 0;  // writes a restart had to find (acknowledged or durable)
   uint64_t enospc = 0, short_writes = 0, sync_eio = 0, syncs_lost = 0, tails_lost = 0,
            tails_torn = 0, tails_garbage = 0, pages_reordered = 0, names_undone = 0;

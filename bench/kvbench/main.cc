@@ -44,8 +44,10 @@ int Run(int argc, char** argv) {
   std::unique_ptr<cairn::bench::InprocEngine> inproc;
   std::string inproc_dir;
   if (o.inproc) {
-    // The engine's files (an AOF under --engine-config "appendonly yes") go
-    // to a directory of its own, removed at the end.
+    // Like the servers the harness compares, the engine runs without its
+    // log unless --engine-config "appendonly yes" asks for it (Cairn's own
+    // default is on); its files go to a directory of its own, removed at the
+    // end.
     const char* tmp = std::getenv("TMPDIR");
     std::string templ = std::string(tmp && *tmp ? tmp : "/tmp") + "/kv-bench-inproc-XXXXXX";
     if (::mkdtemp(templ.data()) == nullptr) {
@@ -53,7 +55,7 @@ int Run(int argc, char** argv) {
       return 1;
     }
     inproc_dir = templ;
-    std::vector<std::string> config = {"--dir", inproc_dir};
+    std::vector<std::string> config = {"--dir", inproc_dir, "--appendonly", "no"};
     config.insert(config.end(), o.engine_config.begin(), o.engine_config.end());
     try {
       inproc = std::make_unique<cairn::bench::InprocEngine>(config);

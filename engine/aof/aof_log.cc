@@ -26,6 +26,9 @@ struct AofLog::Rewrite {
   size_t old_incr_count = 0;
   int waits = 0;
   bool failed = false;
+  bool old_incr_synced = false;
+  bool base_synced = false;
+  bool final_swap = false;
   std::string error;
   uint64_t sync_failures_at_start = 0;
   size_t failed_syncs_at_start = 0;  // failed_syncs_ it repairs on success
@@ -248,6 +251,7 @@ void AofLog::RunNextManifestSwap() {
   const AofPaths& p = options_.paths;
   std::string temp = p.InAofDir(TempManifestName(p.appendfilename));
   auto finish = [this](const Status& st) {
+    manifest_swap_step_ = 0;
     Action done = std::move(swaps_.front().done);
     swaps_.erase(swaps_.begin());
     done(st);
@@ -266,6 +270,7 @@ void AofLog::RunNextManifestSwap() {
     finish(st);
     return;
   }
+  manifest_swap_step_ = 1;
   Sync(file.get(), "", [this, file, temp, finish](const Status& s) {
     if (!s.ok()) {
       finish(s);
@@ -277,6 +282,7 @@ void AofLog::RunNextManifestSwap() {
       finish(r);
       return;
     }
+    manifest_swap_step_ = 2;
     Sync(nullptr, paths.AofDir(), finish);
   });
 }
@@ -430,6 +436,16 @@ std::string AofLog::RefusalText() const {
 
 int64_t AofLog::rewrite_start_ms() const { return rewrite_ ? rewrite_->start_ms : -1; }
 
+AofLog::RewriteSteps AofLog::rewrite_steps() const {
+  RewriteSteps steps;
+  if (!rewrite_) return steps;
+  steps.old_incr_unsynced = !rewrite_->old_incr_synced;
+  steps.new_incr_unlisted = !incr_listed_;
+  steps.base_unsynced = !rewrite_->base_synced;
+  steps.final_swap = rewrite_->final_swap;
+  return steps;
+}
+
 Status AofLog::StartRewrite(const BaseWriter& writer, int64_t now_ms) {
   Status st = BeginRewrite(now_ms);
   if (!st.ok()) return st;
@@ -504,14 +520,17 @@ Status AofLog::BeginRewrite(int64_t now_ms) {
     // whose fsync failed and lost its unsynced pages (a hole, if anything
     // were named after it): only the rewrite's final manifest, naming its
     // own base, may reach the disk.
+    r->old_incr_synced = true;
     old_done(Status::Ok());
     incr_listed_ = true;
     manifest_done(Status::Ok());
   } else if (Planted(options_.bugs, kBugNoOldIncrSync)) {
+    r->old_incr_synced = true;
     old_done(Status::Ok());
     swap();
   } else {
-    Sync(r->old_incr.get(), "", [old_done, swap, manifest_done](const Status& s) {
+    Sync(r->old_incr.get(), "", [r, old_done, swap, manifest_done](const Status& s) {
+      r->old_incr_synced = true;
       old_done(s);
       if (s.ok()) {
         swap();
@@ -558,6 +577,7 @@ void AofLog::EndBase() {
   Rewrite* r = rewrite_.get();
   if (r == nullptr) return;
   Sync(r->temp.get(), "", [this, r](const Status& s) {
+    r->base_synced = true;
     if (!s.ok()) {
       r->failed = true;
       r->error = "fsync of the rewritten base: " + s.message();
@@ -587,6 +607,7 @@ void AofLog::MaybeFinishRewrite() {
     FinishRewrite(st);
     return;
   }
+  r->final_swap = true;
   uint64_t new_base_size = r->temp->Size();
   Manifest written = next;
   written.history.clear();

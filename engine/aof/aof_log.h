@@ -127,6 +127,19 @@ class AofLog {
   void AppendBase(std::string_view text);
   void EndBase();
   bool rewrite_in_progress() const { return rewrite_ != nullptr; }
+  // Which of a running rewrite's steps are still open (they overlap: the
+  // base is written while the old incr file syncs). The simulator counts its
+  // crashes per step to show that every step was crashed at.
+  struct RewriteSteps {
+    bool old_incr_unsynced = false;  // the cut: the old incr file's fsync pending
+    bool new_incr_unlisted = false;  // no manifest on disk names the new incr file yet
+    bool base_unsynced = false;      // the new base is being written or synced
+    bool final_swap = false;         // the base is renamed in; its manifest is being swapped
+  };
+  RewriteSteps rewrite_steps() const;
+  // A manifest swap's step: 0 none, 1 temp file written (its fsync pending),
+  // 2 renamed over the manifest (the directory's fsync pending).
+  int manifest_swap_step() const { return manifest_swap_step_; }
   // Outcome of the last finished rewrite ("ok"/"err") and its duration.
   bool last_rewrite_ok() const { return last_rewrite_ok_; }
   int64_t last_rewrite_ms() const { return last_rewrite_ms_; }
@@ -188,6 +201,7 @@ class AofLog {
   };
   std::vector<ManifestSwap> swaps_;  // queued; front is running
   bool swap_running_ = false;
+  int manifest_swap_step_ = 0;
   std::string write_error_;  // strerror text of the last failed write
   std::string sync_error_;
   std::string fatal_error_;
