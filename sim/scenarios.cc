@@ -862,6 +862,112 @@ std::vector<std::pair<std::string, std::function<void(World&)>>> NamesSweep() {
   return runs;
 }
 
+// redis#8419: a background fsync error racing with a rewrite -- the fsync
+// of the old incr file at the rewrite's cut fails.
+void FsyncErrorDuringRewrite(World& w) {
+  Status st = w.Start("everysec");
+  w.Require(st.ok(), "the engine starts", st.message());
+  w.Deliver();
+  w.Advance(1500);
+  for (int i = 0; i < 3; ++i) w.Send({"SET", "a" + std::to_string(i), "1"});
+  w.Batch();
+  w.Deliver();
+  for (int i = 0; i < 3; ++i) w.Do({"SET", "b" + std::to_string(i), "1"});  // unsynced
+  w.fs().FailNextSync(kIncr1);
+  w.Admin({"BGREWRITEAOF"});
+  for (int i = 0; i < 3; ++i) w.Do({"SET", "c" + std::to_string(i), "1"});
+  w.Deliver();
+  std::string misconf = "-MISCONF Errors writing to the AOF file: Input/output error\r\n";
+  w.Require(w.Do({"SET", "d", "1"}) == misconf,
+            "the failed fsync at the cut refuses writes with -MISCONF");
+  int64_t waited = 0;
+  while (!w.engine().durability().WriteRefusal().empty() && waited < 10000) {
+    w.Advance(100, /*deliver=*/true);
+    waited += 100;
+  }
+  w.Require(w.engine().durability().WriteRefusal().empty(),
+            "a repair rewrite lets writes in again (after " + std::to_string(waited) + " ms)");
+  w.Require(w.Do({"SET", "d", "2"}) == "+OK\r\n", "a write is accepted after the repair");
+  w.Advance(1200, /*deliver=*/true);
+  w.fs().PlanCrashTails(CrashFs::TailPlan{CrashFs::TailPlan::kLost});
+  w.fs().PlanCrashNames(CrashFs::kAllDirs, 0);
+  w.Crash("power loss after the repair");
+  w.Restart("the crash");
+  w.Require(w.Read({"MGET", "b2", "c2", "d"}) == "*3\r\n$1\r\n1\r\n$1\r\n1\r\n$1\r\n2\r\n",
+            "the writes around the failed fsync and after the repair are all back");
+}
+
+// redis#10649: the manifest write of a rewrite fails (its temp file's fsync
+// fails), leaving a new incr file no manifest names. Writes are refused
+// until a repair; nothing acknowledged under everysec's promise is lost and
+// the loader never meets the orphan.
+void ManifestWriteFails(World& w) {
+  Status st = w.Start("everysec");
+  w.Require(st.ok(), "the engine starts", st.message());
+  w.Deliver();
+  w.Advance(1500);
+  w.Do({"SET", "a", "1"});
+  w.Deliver();
+  w.fs().FailNextSync(kTempManifest);
+  w.Admin({"BGREWRITEAOF"});
+  w.Do({"SET", "b", "1"});
+  w.Deliver();
+  w.Require(!w.engine().durability().WriteRefusal().empty(),
+            "the failed manifest write refuses writes");
+  int64_t waited = 0;
+  while (!w.engine().durability().WriteRefusal().empty() && waited < 10000) {
+    w.Advance(100, /*deliver=*/true);
+    waited += 100;
+  }
+  w.Require(w.engine().durability().WriteRefusal().empty(),
+            "a repair rewrite lets writes in again (after " + std::to_string(waited) + " ms)");
+  w.Do({"SET", "c", "1"});
+  w.Advance(1200, /*deliver=*/true);
+  w.Require(w.log().all_durable(), "everything written is durable again");
+  w.fs().PlanCrashTails(CrashFs::TailPlan{CrashFs::TailPlan::kLost});
+  w.fs().PlanCrashNames(CrashFs::kAllDirs, 0);
+  w.Crash("power loss after the repair");
+  w.Restart("the crash");
+  w.Require(w.Read({"MGET", "a", "b", "c"}) == "*3\r\n$1\r\n1\r\n$1\r\n1\r\n$1\r\n1\r\n",
+            "a, b and c are back");
+}
+
+// Sync completions arriving in reverse request order at every step of a
+// rewrite under always: no reply leaves before everything it depends on is
+// durable (a file sync completing before an earlier directory sync does not
+// count), so a crash losing every unsynced byte and name keeps them all.
+void ReorderedCompletions(World& w, int crash_after) {
+  Status st = w.Start("always");
+  w.Require(st.ok(), "the engine starts", st.message());
+  w.Deliver();
+  w.Do({"SET", "a", "1"});
+  w.Deliver();
+  w.Admin({"BGREWRITEAOF"});
+  for (int i = 0; i < crash_after; ++i) {
+    w.Do({"APPEND", "a", std::to_string(i % 10)});
+    std::vector<CrashFs::PendingSync> pending = w.Pending();
+    if (pending.empty()) {
+      w.Advance(100);
+      continue;
+    }
+    w.DeliverOne(pending.back());  // the newest request completes first
+  }
+  w.fs().PlanCrashTails(CrashFs::TailPlan{CrashFs::TailPlan::kLost});
+  w.fs().PlanCrashNames(CrashFs::kAllDirs, 0);
+  w.Crash("after " + std::to_string(crash_after) + " completions, newest first (rewrite " +
+          (w.log().rewrite_in_progress() ? "running" : "done") + ")");
+  w.Restart("the crash");
+}
+
+std::vector<std::pair<std::string, std::function<void(World&)>>> ReorderedSweep() {
+  std::vector<std::pair<std::string, std::function<void(World&)>>> runs;
+  for (int k = 0; k <= 14; ++k) {
+    runs.emplace_back("crash after " + std::to_string(k) + " reordered completions",
+                      [k](World& w) { ReorderedCompletions(w, k); });
+  }
+  return runs;
+}
+
 // The old incr file's tail lost while the new one survives: the manifest
 // naming the new file must wait for the old file's fsync.
 void OldIncrTailLost(World& w) {
@@ -1040,6 +1146,24 @@ const std::vector<Scenario>& All() {
         "the loader never finds a missing file, acknowledged writes are back",
         "no-dir-fsync"},
        NamesSweep},
+      {{"fsync-error-during-rewrite",
+        "redis#8419: a background fsync error racing with a rewrite (the old incr file's fsync "
+        "at the cut fails)",
+        "writes refused with -MISCONF, a repair rewrite lets them in, writes around the failure "
+        "survive a crash losing every unsynced byte and name",
+        ""},
+       [] { return One(FsyncErrorDuringRewrite); }},
+      {{"manifest-write-fails",
+        "redis#10649: a rewrite's manifest write fails, leaving an incr file no manifest names",
+        "writes refused until a repair rewrite, everything durable again after it, all writes "
+        "back after a crash losing every unsynced byte and name",
+        "no-dir-fsync"},
+       [] { return One(ManifestWriteFails); }},
+      {{"reordered-completions", "sync completions arriving newest first during a rewrite",
+        "under always, at each step of a rewrite with completions reordered, a crash losing "
+        "every unsynced byte and name keeps every acknowledged write",
+        "no-dir-fsync, ack-before-fsync"},
+       ReorderedSweep},
       {{"old-incr-tail-lost", "the old incr file's tail lost while the new one survives",
         "with the old file's fsync withheld and its tail lost at the crash, the recovered state "
         "is a prefix (no hole)",
