@@ -48,6 +48,23 @@ TEST(AofCrc32c, KnownVector) {
   // The CRC-32C check value of "123456789".
   EXPECT_EQ(Crc32c("123456789"), 0xe3069283u);
   EXPECT_EQ(Crc32c(""), 0u);
+  EXPECT_EQ(Crc32cPortable("123456789"), 0xe3069283u);
+}
+
+TEST(AofCrc32c, TheInstructionPathAgreesWithTheTableAtEveryLengthAndSplit) {
+  std::string data;
+  uint32_t x = 12345;
+  for (int i = 0; i < 300; ++i) {
+    x = x * 1103515245u + 12345u;
+    data.push_back(static_cast<char>(x >> 16));
+  }
+  for (size_t len = 0; len <= data.size(); ++len) {
+    std::string_view part(data.data(), len);
+    ASSERT_EQ(Crc32c(part), Crc32cPortable(part)) << len;
+    // Extending over a split gives the checksum of the whole.
+    size_t cut = len / 3;
+    ASSERT_EQ(Crc32c(part.substr(cut), Crc32c(part.substr(0, cut))), Crc32cPortable(part)) << len;
+  }
 }
 
 TEST(AofRecord, EncodesAsRespMultibulkAndReadsBack) {
