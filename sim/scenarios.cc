@@ -1032,7 +1032,7 @@ void LoadSideEffects(World& w) {
 
 // Damage in the middle of a file is refused, never skipped: bit rot inside
 // bytes a successful fsync made durable.
-void MiddleDamageRefused(World& w) {
+void MiddleDamageRefused(World& w, bool middle_file) {
   Status st = w.Start("always");
   w.Require(st.ok(), "the engine starts", st.message());
   w.Deliver();
@@ -1041,6 +1041,22 @@ void MiddleDamageRefused(World& w) {
     w.Deliver();
   }
   w.Require(w.log().all_durable(), "every batch is durable");
+  if (middle_file) {
+    // A rewrite names a second incr file; its base's fsync never completes,
+    // so the manifest keeps naming both incr files.
+    w.Admin({"BGREWRITEAOF"});
+    auto not_base = [](const CrashFs::PendingSync& p) {
+      return p.path.find("temp-rewriteaof") == std::string::npos;
+    };
+    w.Deliver(not_base);
+    for (int i = 0; i < 3; ++i) {
+      w.Do({"SET", "n" + std::to_string(i), "x"});
+      w.Deliver(not_base);
+    }
+    w.Require(w.File(InAof("appendonly.aof.manifest")).find("appendonly.aof.2.incr.aof") !=
+                  std::string::npos,
+              "the manifest names a second incr file after the damaged one");
+  }
   std::string file = w.File(kIncr1);
   size_t at = file.find("value2");
   w.Require(at != std::string::npos, "the third batch is in the file");
@@ -1049,9 +1065,14 @@ void MiddleDamageRefused(World& w) {
   w.Crash("power loss; the disk rotted a synced batch");
   Status refused = w.Start("always");
   w.Require(!refused.ok(), "the loader refuses the damaged file");
-  w.Require(
-      refused.message().find("appendonly.aof.1.incr.aof is damaged at offset") != std::string::npos,
-      "the refusal names the file and the offset", refused.message());
+  std::string name = "appendonly.aof.1.incr.aof is damaged at offset ";
+  size_t named = refused.message().find(name);
+  w.Require(named != std::string::npos, "the refusal names the file and the offset",
+            refused.message());
+  uint64_t offset = std::strtoull(refused.message().c_str() + named + name.size(), nullptr, 10);
+  w.Require(offset > 0 && offset <= at, "the offset (" + std::to_string(offset) +
+                                            ") is at or before the rotted bytes (" +
+                                            std::to_string(at) + ")");
 }
 
 // Pages of an unsynced tail reach the disk out of order: a hole of zeros in
@@ -1174,9 +1195,15 @@ const std::vector<Scenario>& All() {
         "whole, a key due at load time is not expired into the log",
         "replay-logs, relative-ttl"},
        [] { return One(LoadSideEffects); }},
-      {{"middle-damage-refused", "bit rot in a synced batch in the middle of the incr file",
+      {{"middle-damage-refused",
+        "bit rot in a synced batch in the middle of the last incr file, or of an incr file "
+        "another follows",
         "the loader refuses, naming the file and the offset", "loader-skips-damage"},
-       [] { return One(MiddleDamageRefused); }},
+       [] {
+         return std::vector<std::pair<std::string, std::function<void(World&)>>>{
+             {"the last incr file", [](World& w) { MiddleDamageRefused(w, false); }},
+             {"an incr file before another", [](World& w) { MiddleDamageRefused(w, true); }}};
+       }},
       {{"reordered-pages-hole", "unsynced pages reaching the disk out of order",
         "the loader refuses the hole past the synced offset; a cut there recovers a prefix",
         "loader-skips-damage"},
