@@ -65,7 +65,10 @@ int RunScenarios(const std::string& only, uint32_t bugs, bool trace, bool expect
     }
   }
   if (runs == 0) {
-    std::fprintf(stderr, "kv-sim: no scenario named %s\n", only.c_str());
+    std::fprintf(stderr, "kv-sim: no scenario named %s; there are:\n", only.c_str());
+    for (const cairn::sim::ScenarioInfo& info : cairn::sim::Scenarios()) {
+      std::fprintf(stderr, "  %-34s %s\n", info.name, info.models);
+    }
     return 2;
   }
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
