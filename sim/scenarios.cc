@@ -803,6 +803,54 @@ void ShortWrite(World& w, CrashFs::AppendFault kind) {
             "a, b and c are back with their acknowledged values");
 }
 
+// redis#4066 under always: a write error is fatal; the reply never leaves.
+void AlwaysWriteError(World& w) {
+  Status st = w.Start("always");
+  w.Require(st.ok(), "the engine starts", st.message());
+  w.Deliver();
+  w.Do({"SET", "a", "1"});
+  w.Deliver();
+  w.Require(w.client().released == 5, "a write is acknowledged after its fsync");
+  w.fs().FailNextAppend(kIncr1, CrashFs::AppendFault::kShort, 11);
+  w.Require(w.Do({"SET", "a", "2"}).empty(), "the write whose batch was cut short gets no reply");
+  w.Advance(2000, /*deliver=*/true);
+  w.Require(w.client().released == 5, "its reply is never released");
+  w.Require(w.engine().shutdown_state() == ShutdownState::kDone && w.engine().exit_code() != 0,
+            "the engine exits (write errors under always are fatal)");
+  w.Crash("after the exit");
+  w.Restart("the exit");
+  std::string a = w.Read({"GET", "a"});
+  w.Require(a == "$1\r\n1\r\n" || a == "$1\r\n2\r\n", "a is 1 or 2, nothing else", a);
+}
+
+// redis#4952: many keys missing after a reboot under everysec. Writes over
+// several seconds with fsyncs on time; a power loss keeps exactly what an
+// fsync covered, and a second restart finds the same keyspace (digest
+// across restarts).
+void EverysecRebootKeysMissing(World& w) {
+  Status st = w.Start("everysec");
+  w.Require(st.ok(), "the engine starts", st.message());
+  w.Deliver();
+  for (int i = 0; i < 400; ++i) {
+    w.Do({"SET", "k" + std::to_string(i % 97), std::to_string(i)});
+    if (i % 7 == 0) w.Do({"INCR", "n"});
+    w.Advance(15, /*deliver=*/true);
+  }
+  // The last writes, no fsync yet: a reboot may lose them.
+  for (int i = 0; i < 5; ++i) w.Do({"SET", "tail" + std::to_string(i), "x"});
+  w.fs().PlanCrashTails(CrashFs::TailPlan{CrashFs::TailPlan::kLost});
+  w.fs().PlanCrashNames(CrashFs::kAllDirs, 0);
+  w.Crash("reboot losing every unsynced byte and name");
+  w.Restart("the reboot");
+  std::string digest = w.Read({"MGET", "k0", "k50", "k96", "n"});
+  w.Require(w.Read({"DBSIZE"}) == ":98\r\n", "all 98 keys are there, the unsynced ones gone",
+            w.Read({"DBSIZE"}));
+  w.Crash("a second reboot");
+  w.Restart("the second reboot");
+  w.Require(w.Read({"MGET", "k0", "k50", "k96", "n"}) == digest,
+            "the second reboot finds the same values", digest);
+}
+
 // redis#10737: the manifest renamed without a directory fsync.
 void ManifestNoDirFsync(World& w) {
   Status st = w.Start("always");
@@ -1156,6 +1204,16 @@ const std::vector<Scenario>& All() {
       {{"enospc-partial-write", "redis#4066: ENOSPC after part of a write",
         "as short-write, for a write that fails after writing part", ""},
        [] { return One([](World& w) { ShortWrite(w, CrashFs::AppendFault::kNoSpace); }); }},
+      {{"always-write-error", "redis#4066 under always: a short write",
+        "the write whose batch was cut short is never acknowledged, the engine exits, the "
+        "recovered value is the old or the new one",
+        "ack-before-fsync"},
+       [] { return One(AlwaysWriteError); }},
+      {{"everysec-reboot-keys-missing", "redis#4952: keys missing after a reboot under everysec",
+        "after 6 s of writes with fsyncs on time and a reboot losing every unsynced byte, every "
+        "write covered by an fsync is back (prefix rule); a second reboot finds the same values",
+        "no-dir-fsync"},
+       [] { return One(EverysecRebootKeysMissing); }},
       {{"manifest-no-dir-fsync", "redis#10737: a manifest renamed without a directory fsync",
         "after a rewrite and a crash undoing every unsynced name, every acknowledged APPEND is "
         "back",
