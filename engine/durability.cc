@@ -103,8 +103,9 @@ Status Durability::Start() {
   EngineRdbSink rdb(engine_);
   loading_ = true;
   int64_t t0 = engine_.env().clock().MonotonicUs();
-  auto loaded = aof::LoadAof(engine_.env().fs(), engine_.env().logger(), options.paths,
-                             engine_.settings().aof_load_truncated, replayer, rdb);
+  auto loaded =
+      aof::LoadAof(engine_.env().fs(), engine_.env().logger(), options.paths,
+                   engine_.settings().aof_load_truncated, replayer, rdb, &engine_.planted_bugs);
   loading_ = false;
   engine_.ResetLoaderSession();
   if (!loaded.ok()) return loaded.status();

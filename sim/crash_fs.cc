@@ -41,6 +41,8 @@ struct CrashFs::Pending {
 
 namespace {
 
+constexpr uint64_t kSector = 512;  // the unit a power loss keeps or drops out of order
+
 std::string Parent(const std::string& path) {
   size_t slash = path.rfind('/');
   if (slash == std::string::npos) return ".";
@@ -151,6 +153,22 @@ Status CrashFs::DoAppend(const std::shared_ptr<Inode>& inode, uint64_t epoch, st
                          size_t* written) {
   *written = 0;
   if (epoch != epoch_) return Status::Io("crashfs: handle from before a crash", 5);
+  if (!fail_append_.empty() && !data.empty()) {
+    auto plan = fail_append_.find(PathOf(inode.get()));
+    if (plan != fail_append_.end()) {
+      AppendPlan a = plan->second;
+      fail_append_.erase(plan);
+      size_t n = std::min(a.keep, data.size() - 1);
+      inode->data.append(data.substr(0, n));
+      *written = n;
+      if (a.kind == AppendFault::kNoSpace) {
+        ++stats_.enospc;
+        return Status::NoSpace("crashfs: write: No space left on device");
+      }
+      ++stats_.short_writes;
+      return Status::Ok();
+    }
+  }
   if (!data.empty() && faults_.enospc && rng_.Chance(faults_.enospc)) {
     size_t n = rng_.Below(data.size());
     inode->data.append(data.substr(0, n));
@@ -266,6 +284,13 @@ void CrashFs::RequestSync(WritableFile& file, uint64_t token) {
   p.snapshot = f.inode()->data;
   p.eio = faults_.sync_eio && rng_.Chance(faults_.sync_eio);
   if (f.epoch() != epoch_) p.eio = true;  // a dead handle cannot sync
+  if (!fail_sync_.empty()) {
+    auto plan = fail_sync_.find(PathOf(f.inode().get()));
+    if (plan != fail_sync_.end()) {
+      p.eio = true;
+      if (--plan->second <= 0) fail_sync_.erase(plan);
+    }
+  }
   Schedule(std::move(p));
 }
 
@@ -294,48 +319,52 @@ size_t CrashFs::DeliverDue(int64_t now_us, const SyncCallback& cb) {
     if (best == pending_.end()) return delivered;
     Pending p = std::move(*best);
     pending_.erase(best);
-    Status st;
-    if (p.dir) {
-      // Name operations logged before the request become durable.
-      auto& log = dir_log_[p.dir_path];
-      size_t n = 0;
-      while (n < log.size() && log[n].seq < p.seq) {
-        const NameOp& op = log[n];
-        if (op.kind == NameOp::kLink) durable_[op.path] = op.inode;
-        if (op.kind == NameOp::kUnlink) durable_.erase(op.path);
-        if (op.kind == NameOp::kRename) {
-          durable_.erase(op.path);
-          durable_[op.to] = op.inode;
-        }
-        ++n;
-      }
-      log.erase(log.begin(), log.begin() + static_cast<ptrdiff_t>(n));
-      ++stats_.syncs_ok;
-    } else if (p.eio) {
-      // Linux: the dirty pages are marked clean and their contents dropped.
-      Inode& in = *p.inode;
-      if (in.data.size() > in.durable.size()) {
-        in.poisoned.emplace_back(in.durable.size(), in.data.size());
-        in.poison_seq = ++seq_;
-        in.poison_from = in.durable.size();
-      }
-      ++stats_.sync_eio;
-      st = Status::Io("crashfs: fsync: Input/output error", 5);
-    } else if (p.seq < p.inode->poison_seq && p.inode->poison_from < p.snapshot.size()) {
-      // Its pages were dropped by a failure reported meanwhile: it fails too.
-      ++stats_.sync_eio;
-      st = Status::Io("crashfs: fsync: Input/output error", 5);
-    } else {
-      Inode& in = *p.inode;
-      if (p.seq > in.durable_seq) {
-        in.durable = Disk(p.snapshot, in.poisoned);
-        in.durable_seq = p.seq;
-      }
-      ++stats_.syncs_ok;
-    }
+    Complete(std::move(p), cb);
     ++delivered;
-    cb(p.token, st);
   }
+}
+
+void CrashFs::Complete(Pending p, const SyncCallback& cb) {
+  Status st;
+  if (p.dir) {
+    // Name operations logged before the request become durable.
+    auto& log = dir_log_[p.dir_path];
+    size_t n = 0;
+    while (n < log.size() && log[n].seq < p.seq) {
+      const NameOp& op = log[n];
+      if (op.kind == NameOp::kLink) durable_[op.path] = op.inode;
+      if (op.kind == NameOp::kUnlink) durable_.erase(op.path);
+      if (op.kind == NameOp::kRename) {
+        durable_.erase(op.path);
+        durable_[op.to] = op.inode;
+      }
+      ++n;
+    }
+    log.erase(log.begin(), log.begin() + static_cast<ptrdiff_t>(n));
+    ++stats_.syncs_ok;
+  } else if (p.eio) {
+    // Linux: the dirty pages are marked clean and their contents dropped.
+    Inode& in = *p.inode;
+    if (in.data.size() > in.durable.size()) {
+      in.poisoned.emplace_back(in.durable.size(), in.data.size());
+      in.poison_seq = ++seq_;
+      in.poison_from = in.durable.size();
+    }
+    ++stats_.sync_eio;
+    st = Status::Io("crashfs: fsync: Input/output error", 5);
+  } else if (p.seq < p.inode->poison_seq && p.inode->poison_from < p.snapshot.size()) {
+    // Its pages were dropped by a failure reported meanwhile: it fails too.
+    ++stats_.sync_eio;
+    st = Status::Io("crashfs: fsync: Input/output error", 5);
+  } else {
+    Inode& in = *p.inode;
+    if (p.seq > in.durable_seq) {
+      in.durable = Disk(p.snapshot, in.poisoned);
+      in.durable_seq = p.seq;
+    }
+    ++stats_.syncs_ok;
+  }
+  cb(p.token, st);
 }
 
 size_t CrashFs::DeliverAll(const SyncCallback& cb) {
@@ -360,7 +389,12 @@ void CrashFs::Crash() {
   // Names: each directory keeps a prefix of its unsynced operations.
   for (auto& [dir, log] : dir_log_) {
     size_t keep = log.size();
-    if (keep && faults_.names_undone && rng_.Chance(faults_.names_undone)) {
+    auto plan = name_plans_.find(dir);
+    if (plan == name_plans_.end()) plan = name_plans_.find(kAllDirs);
+    if (plan != name_plans_.end()) {
+      keep = std::min(keep, plan->second);
+      stats_.names_undone += log.size() - keep;
+    } else if (keep && faults_.names_undone && rng_.Chance(faults_.names_undone)) {
       keep = rng_.Below(log.size());
       stats_.names_undone += log.size() - keep;
     }
@@ -388,7 +422,11 @@ void CrashFs::Crash() {
       } else if (disk.size() > out.size() && disk.compare(0, out.size(), out) == 0) {
         std::string tail = disk.substr(out.size());
         uint64_t base = out.size();
-        if (faults_.tail_lost && rng_.Chance(faults_.tail_lost)) {
+        auto plan = tail_plans_.find(path);
+        if (plan != tail_plans_.end() || all_tails_plan_) {
+          tail =
+              PlannedTail(plan != tail_plans_.end() ? plan->second : *all_tails_plan_, tail, base);
+        } else if (faults_.tail_lost && rng_.Chance(faults_.tail_lost)) {
           tail.clear();
           ++stats_.tails_lost;
         } else if (faults_.tail_torn && rng_.Chance(faults_.tail_torn)) {
@@ -406,13 +444,16 @@ void CrashFs::Crash() {
             ++stats_.tails_garbage;
           }
         } else if (faults_.pages_reorder && rng_.Chance(faults_.pages_reorder)) {
-          // Pages reach the disk in any order: each unsynced page kept or not;
-          // the file reaches its last kept page, earlier missing ones read as zeros.
+          // Writes reach the disk in any order, sector by sector (a device
+          // promises no more than a sector's atomicity, and a small file's
+          // tail seldom spans two 4 KiB pages): each unsynced sector kept or
+          // not; the file reaches its last kept sector, earlier missing ones
+          // read as zeros.
           uint64_t end = base + tail.size();
           uint64_t last_kept = base;
           std::string mixed = tail;
-          for (uint64_t page = base / 4096 * 4096; page < end; page += 4096) {
-            uint64_t a = std::max(page, base), b = std::min(page + 4096, end);
+          for (uint64_t page = base / kSector * kSector; page < end; page += kSector) {
+            uint64_t a = std::max(page, base), b = std::min(page + kSector, end);
             if (rng_.Chance(500)) {
               last_kept = b;
             } else {
@@ -434,6 +475,118 @@ void CrashFs::Crash() {
   }
   durable_ = next;
   live_ = next;
+  // Plans are one-shot: the script sets them for this crash only.
+  tail_plans_.clear();
+  all_tails_plan_.reset();
+  name_plans_.clear();
+}
+
+std::string CrashFs::PlannedTail(const TailPlan& plan, std::string tail, uint64_t base) {
+  uint64_t end = base + tail.size();
+  switch (plan.kind) {
+    case TailPlan::kKept:
+      break;
+    case TailPlan::kLost:
+      tail.clear();
+      ++stats_.tails_lost;
+      break;
+    case TailPlan::kTorn:
+    case TailPlan::kGarbage: {
+      uint64_t cut = (base / 512 + plan.sector) * 512;
+      if (plan.sector == 0) cut = base;
+      tail.resize(std::min(cut, end) - base);
+      ++stats_.tails_torn;
+      if (plan.kind == TailPlan::kGarbage) {
+        for (size_t i = 0; i < plan.garbage; ++i) {
+          tail.push_back(static_cast<char>(rng_.Next64()));
+        }
+        ++stats_.tails_garbage;
+      }
+      break;
+    }
+    case TailPlan::kPages: {
+      uint64_t last_kept = base;
+      int index = 0;
+      for (uint64_t page = base / 4096 * 4096; page < end; page += 4096, ++index) {
+        uint64_t a = std::max(page, base), b = std::min(page + 4096, end);
+        if (index < 64 && ((plan.pages >> index) & 1)) {
+          last_kept = b;
+        } else {
+          for (uint64_t i = a; i < b; ++i) tail[i - base] = '\0';
+        }
+      }
+      tail.resize(last_kept - base);
+      ++stats_.pages_reordered;
+      break;
+    }
+  }
+  return tail;
+}
+
+std::string CrashFs::PathOf(const Inode* inode) const {
+  for (const auto& [path, in] : live_) {
+    if (in.get() == inode) return path;
+  }
+  return "";
+}
+
+void CrashFs::FailNextSync(const std::string& path) { ++fail_sync_[path]; }
+
+void CrashFs::FailNextAppend(const std::string& path, AppendFault kind, size_t keep) {
+  fail_append_[path] = AppendPlan{kind, keep};
+}
+
+void CrashFs::PlanCrashTail(const std::string& path, TailPlan plan) { tail_plans_[path] = plan; }
+
+void CrashFs::PlanCrashTails(TailPlan plan) { all_tails_plan_ = plan; }
+
+void CrashFs::PlanCrashNames(const std::string& dir, size_t keep) { name_plans_[dir] = keep; }
+
+size_t CrashFs::unsynced_name_ops(const std::string& dir) const {
+  auto it = dir_log_.find(dir);
+  return it == dir_log_.end() ? 0 : it->second.size();
+}
+
+Status CrashFs::Corrupt(const std::string& path, uint64_t offset, std::string_view bytes) {
+  auto it = live_.find(path);
+  if (it == live_.end()) return Status::NotFound("crashfs: no file " + path);
+  Inode& in = *it->second;
+  if (offset + bytes.size() > in.data.size()) return Status::Invalid("crashfs: past the end");
+  in.data.replace(offset, bytes.size(), bytes);
+  if (offset < in.durable.size()) {
+    size_t n = std::min<size_t>(bytes.size(), in.durable.size() - offset);
+    in.durable.replace(offset, n, bytes.substr(0, n));
+  }
+  return Status::Ok();
+}
+
+std::vector<CrashFs::PendingSync> CrashFs::PendingSyncs() const {
+  std::vector<const Pending*> order;
+  for (const Pending& p : pending_) order.push_back(&p);
+  std::sort(order.begin(), order.end(),
+            [](const Pending* a, const Pending* b) { return a->seq < b->seq; });
+  std::vector<PendingSync> out;
+  for (const Pending* p : order) {
+    out.push_back(
+        PendingSync{p->token, p->dir ? p->dir_path : PathOf(p->inode.get()), p->dir, p->lost});
+  }
+  return out;
+}
+
+bool CrashFs::DeliverOne(uint64_t token, const SyncCallback& cb) {
+  for (auto it = pending_.begin(); it != pending_.end(); ++it) {
+    if (it->token != token || it->lost) continue;
+    Pending p = std::move(*it);
+    pending_.erase(it);
+    Complete(std::move(p), cb);
+    return true;
+  }
+  return false;
+}
+
+uint64_t CrashFs::DurableSize(const std::string& path) const {
+  auto it = durable_.find(path);
+  return it == durable_.end() ? 0 : it->second->durable.size();
 }
 
 std::map<std::string, std::string> CrashFs::Snapshot() const {

@@ -16,10 +16,17 @@
 //     the operations after them (a journaling filesystem keeps metadata order).
 //   - At a crash the unsynced tail of each surviving file is lost, kept, torn
 //     at a 512-byte sector boundary (with zeros or garbage after the tear), or
-//     kept page by page in any combination (writes reaching the disk out of
-//     order); an unsynced truncate may be undone.
+//     kept sector by sector in any combination (writes reaching the disk out
+//     of order: a hole of zeros with whole batches after it, damage a loader
+//     must refuse); an unsynced truncate may be undone.
 //   - Between crashes: appends may fail with ENOSPC (having written part) or
 //     be short.
+//   - Scripted faults (sim/scenarios.h): one-shot, by path, decided by the
+//     script instead of the generator -- fail the next sync or append of a
+//     file, choose each file's tail outcome and each directory's kept name
+//     operations at the next crash, deliver one chosen sync completion, rot
+//     durable bytes. A plan is consumed when it applies; random faults keep
+//     working beside them, and without plans nothing changes.
 // Every fault has a switch and a probability in CrashFsFaults; all randomness
 // comes from the SimRandom given at construction.
 #pragma once
@@ -28,6 +35,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,7 +54,7 @@ struct CrashFsFaults {
   uint32_t tail_lost = 0;      // at a crash an unsynced tail is dropped entirely
   uint32_t tail_torn = 0;      // ... or cut at a sector boundary
   uint32_t tail_garbage = 0;   // ... and a torn tail ends in garbage, not a clean cut
-  uint32_t pages_reorder = 0;  // ... or kept page by page, out of order
+  uint32_t pages_reorder = 0;  // ... or kept sector by sector, out of order
   uint32_t names_undone = 0;   // an unsynced name operation is lost at a crash
   int64_t max_sync_delay_us = 2000;
 
@@ -95,6 +103,55 @@ class CrashFs final : public FileSystem {
   // and the namespace and contents become what the disk kept.
   void Crash();
 
+  // --- Scripted faults (one-shot; a path is a file's current name). ---
+  // The next sync requested for path fails with EIO (Linux semantics above).
+  void FailNextSync(const std::string& path);
+  // The next append to path writes only keep bytes: kShort reports success
+  // with the count, kNoSpace fails with ENOSPC after writing them.
+  enum class AppendFault { kShort, kNoSpace };
+  void FailNextAppend(const std::string& path, AppendFault kind, size_t keep);
+  // What the next crash does to a file's unsynced tail (bytes past what a
+  // successful sync made durable).
+  struct TailPlan {
+    enum Kind { kLost, kKept, kTorn, kGarbage, kPages } kind = kKept;
+    // kTorn, kGarbage: the tail is cut at the n-th 512-byte sector boundary
+    // of the file after its durable end (clamped to the tail's end).
+    uint64_t sector = 1;
+    // kGarbage: this many garbage bytes follow the cut.
+    size_t garbage = 64;
+    // kPages: bit i keeps the i-th 4096-byte page the tail touches; the file
+    // reaches its last kept page, missing pages before it read as zeros.
+    uint64_t pages = 0;
+  };
+  // For path at the next crash; PlanCrashTails sets it for every file
+  // without a plan of its own. A plan replaces the random tail faults.
+  void PlanCrashTail(const std::string& path, TailPlan plan);
+  void PlanCrashTails(TailPlan plan);
+  // At the next crash dir keeps only the first keep of its unsynced name
+  // operations (creates, renames, unlinks); kAllDirs: every directory.
+  static inline const std::string kAllDirs = "*";
+  void PlanCrashNames(const std::string& dir, size_t keep);
+  // Unsynced name operations logged in dir.
+  size_t unsynced_name_ops(const std::string& dir) const;
+  // Bit rot: overwrites bytes at offset of path in what reads see and what
+  // is durable -- a storage fault below any synced offset, which a loader
+  // must refuse, never skip.
+  Status Corrupt(const std::string& path, uint64_t offset, std::string_view bytes);
+  // A pending sync completion, in request order: its token, the file's
+  // current name (or the directory), lost (never completes).
+  struct PendingSync {
+    uint64_t token;
+    std::string path;
+    bool dir;
+    bool lost;
+  };
+  std::vector<PendingSync> PendingSyncs() const;
+  // Delivers the pending completion with this token now, whatever its due
+  // time (completions reordered by the script); false if none or lost.
+  bool DeliverOne(uint64_t token, const SyncCallback& cb);
+  // Bytes of path a crash is sure to keep (0 when its name is not durable).
+  uint64_t DurableSize(const std::string& path) const;
+
   CrashFsFaults& faults() { return faults_; }
   const CrashFsStats& stats() const { return stats_; }
   // Current contents (what reads see), for tests and the checker.
@@ -116,6 +173,11 @@ class CrashFs final : public FileSystem {
                   size_t* written);
   void LogName(const std::string& dir, NameOp op);
   void Schedule(Pending p);
+  // Completes one pending request (removed from pending_ by the caller).
+  void Complete(Pending p, const SyncCallback& cb);
+  std::string PathOf(const Inode* inode) const;
+  // The kept part of an unsynced tail starting at file offset base, per plan.
+  std::string PlannedTail(const TailPlan& plan, std::string tail, uint64_t base);
 
   SimRandom rng_;
   CrashFsFaults faults_;
@@ -128,6 +190,16 @@ class CrashFs final : public FileSystem {
   std::map<std::string, bool> dirs_;
   std::map<std::string, std::vector<NameOp>> dir_log_;  // unsynced name ops per directory
   std::vector<Pending> pending_;
+  // Scripted faults (see FailNextSync and below).
+  std::map<std::string, int> fail_sync_;  // path -> syncs left to fail
+  struct AppendPlan {
+    AppendFault kind;
+    size_t keep;
+  };
+  std::map<std::string, AppendPlan> fail_append_;
+  std::map<std::string, TailPlan> tail_plans_;
+  std::optional<TailPlan> all_tails_plan_;
+  std::map<std::string, size_t> name_plans_;
 };
 
 }  // namespace cairn::sim

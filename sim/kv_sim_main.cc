@@ -10,6 +10,9 @@
 //   --print-hashes                 one line per seed with its trace hash (two
 //                                  builds' lines must be equal: sim/tests/
 //                                  compare_builds.sh)
+//   kv-sim --scenario NAME [--trace] [--plant BUG] [--expect-fail]
+//                                  runs one named fault scenario (sim/scenarios.h)
+//   kv-sim --scenarios             runs every scenario: one line each and a total
 // --shrink: a failing seed is rerun with fewer steps, clients and faults
 // while it still fails; the smallest failing options are printed with their
 // replay command and trace.
@@ -24,6 +27,7 @@
 #include <vector>
 
 #include "engine/util/planted_bugs.h"
+#include "sim/scenarios.h"
 #include "sim/simulator.h"
 
 namespace {
@@ -41,9 +45,46 @@ bool ParseRange(const std::string& s, uint64_t* a, uint64_t* b) {
   return *a <= *b;
 }
 
+// --scenario / --scenarios: named scripted fault schedules. With
+// expect_fail the run passes only if a scenario fails (a planted bug caught).
+int RunScenarios(const std::string& only, uint32_t bugs, bool trace, bool expect_fail,
+                 const std::string& plant) {
+  auto start = std::chrono::steady_clock::now();
+  int runs = 0, failed = 0, checks = 0;
+  for (const cairn::sim::ScenarioInfo& info : cairn::sim::Scenarios()) {
+    if (!only.empty() && only != info.name) continue;
+    ++runs;
+    cairn::sim::ScenarioResult r = cairn::sim::RunScenario(info.name, bugs, trace);
+    checks += r.checks;
+    if (trace || (!r.ok && !expect_fail)) std::printf("%s", r.trace.c_str());
+    if (r.ok) {
+      std::printf("%-34s ok      %3d checks: %s\n", info.name, r.checks, info.checks);
+    } else {
+      ++failed;
+      std::printf("%-34s FAILED  %s\n", info.name, r.failure.c_str());
+    }
+  }
+  if (runs == 0) {
+    std::fprintf(stderr, "kv-sim: no scenario named %s; there are:\n", only.c_str());
+    for (const cairn::sim::ScenarioInfo& info : cairn::sim::Scenarios()) {
+      std::fprintf(stderr, "  %-34s %s\n", info.name, info.models);
+    }
+    return 2;
+  }
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::printf("kv-sim: %d scenarios, %d failed, %d checks, %.1f s\n", runs, failed, checks, secs);
+  if (expect_fail) {
+    std::printf("planted bug %s %s\n", plant.c_str(),
+                failed ? "caught by the scenario" : "NOT caught by the scenario");
+    return failed ? 0 : 1;
+  }
+  return failed ? 1 : 0;
+}
+
 int Usage() {
   std::fprintf(stderr,
-               "usage: kv-sim (--seed N | --seeds A:B | --determinism N) [--steps S] "
+               "usage: kv-sim (--seed N | --seeds A:B | --determinism N | --scenario NAME | "
+               "--scenarios) [--steps S] "
                "[--clients C] [--policy always|everysec|no|mixed] [--faults LIST|none] "
                "[--max-faults N] [--crash-permille P] [--no-background] [--trace] [--plant BUG] "
                "[--expect-fail] [--shrink] [--print-hashes] [--min-crashes N] "
@@ -193,7 +234,8 @@ int main(int argc, char** argv) {
   bool determinism = false, have_seed = false, expect_fail = false, shrink = false;
   bool print_hashes = false;
   uint64_t min_crashes = 0, min_verified = 0, min_each = 0;
-  std::string plant;
+  std::string plant, scenario;
+  bool scenarios = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
@@ -206,6 +248,11 @@ int main(int argc, char** argv) {
     } else if (a == "--determinism") {
       first = last = std::strtoull(next().c_str(), nullptr, 10);
       determinism = have_seed = true;
+    } else if (a == "--scenario") {
+      scenario = next();
+      scenarios = true;
+    } else if (a == "--scenarios") {
+      scenarios = true;
     } else if (a == "--steps") {
       opt.steps = std::atoi(next().c_str());
     } else if (a == "--clients") {
@@ -244,7 +291,7 @@ int main(int argc, char** argv) {
       return Usage();
     }
   }
-  if (!have_seed) return Usage();
+  if (!have_seed && !scenarios) return Usage();
   if (!plant.empty()) {
 #ifdef CAIRN_PLANTED_BUGS
     opt.planted_bugs = cairn::PlantedBugByName(plant);
@@ -257,6 +304,7 @@ int main(int argc, char** argv) {
     return 2;
 #endif
   }
+  if (scenarios) return RunScenarios(scenario, opt.planted_bugs, opt.trace, expect_fail, plant);
   if (determinism) {
     opt.seed = first;
     auto r1 = cairn::sim::RunSimulation(opt);

@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "engine/aof/rdb_reader.h"
+#include "engine/aof/record.h"
+#include "engine/util/planted_bugs.h"
 
 namespace cairn::aof {
 
@@ -45,6 +47,17 @@ Status AdoptSingleFile(FileSystem& fs, Logger& log, const AofPaths& p) {
   return Status::Ok();
 }
 
+// The planted loader-skips-damage bug's resume point: just past the first
+// checksum line after offset (the damaged batch's end), or npos.
+size_t PastNextChecksum(const std::string& bytes, size_t offset) {
+  std::string needle = "\n";
+  needle += kChecksumPrefix;
+  size_t p = bytes.find(needle, offset);
+  if (p == std::string::npos) return p;
+  size_t nl = bytes.find('\n', p + 1);
+  return nl == std::string::npos ? nl : nl + 1;
+}
+
 struct FileLoad {
   uint64_t size = 0;
   uint64_t records = 0;
@@ -54,7 +67,7 @@ struct FileLoad {
 
 Result<FileLoad> LoadFile(FileSystem& fs, Logger& log, const std::string& path,
                           const std::string& name, bool last, bool load_truncated,
-                          Replayer& replayer, RdbSink& rdb) {
+                          Replayer& replayer, RdbSink& rdb, const uint32_t* bugs) {
   auto data = ReadWholeFile(fs, path);
   if (!data.ok()) {
     if (data.status().code() == Status::Code::kNotFound) {
@@ -73,6 +86,17 @@ Result<FileLoad> LoadFile(FileSystem& fs, Logger& log, const std::string& path,
     start = end.value();
   }
   ScanResult r = ScanRecords(bytes, start, &replayer);
+  while (r.outcome == ScanResult::Outcome::kDamaged && Planted(bugs, kBugLoaderSkipsDamage)) {
+    // Planted bug: the damaged batch is skipped and the load goes on.
+    size_t resume = PastNextChecksum(bytes, r.offset);
+    if (resume == std::string::npos || resume >= bytes.size()) {
+      r.outcome = ScanResult::Outcome::kClean;
+      break;
+    }
+    uint64_t records = r.records;
+    r = ScanRecords(bytes, resume, &replayer);
+    r.records += records;
+  }
   out.records = r.records;
   out.covered_end = r.covered_end;
   switch (r.outcome) {
@@ -112,7 +136,7 @@ Result<FileLoad> LoadFile(FileSystem& fs, Logger& log, const std::string& path,
 }  // namespace
 
 Result<LoadOutcome> LoadAof(FileSystem& fs, Logger& log, const AofPaths& p, bool load_truncated,
-                            Replayer& replayer, RdbSink& rdb) {
+                            Replayer& replayer, RdbSink& rdb, const uint32_t* bugs) {
   LoadOutcome out;
   std::string single = p.dir + "/" + p.appendfilename;
   bool have_manifest = fs.Exists(p.ManifestPath());
@@ -143,7 +167,7 @@ Result<LoadOutcome> LoadAof(FileSystem& fs, Logger& log, const AofPaths& p, bool
   for (size_t i = 0; i < files.size(); ++i) {
     const ManifestFile& f = *files[i];
     auto loaded = LoadFile(fs, log, p.InAofDir(f.name), f.name, i + 1 == files.size(),
-                           load_truncated, replayer, rdb);
+                           load_truncated, replayer, rdb, bugs);
     if (!loaded.ok()) return loaded.status();
     if (f.type == FileType::kBase) out.base_size = loaded.value().size;
     out.total_size += loaded.value().size;

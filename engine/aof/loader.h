@@ -56,8 +56,9 @@ class RdbSink {
   virtual Status SetString(std::string_view key, std::string_view value, int64_t expire_ms) = 0;
 };
 
+// bugs: the engine's planted-bug bits (util/planted_bugs.h), or null.
 Result<LoadOutcome> LoadAof(FileSystem& fs, Logger& log, const AofPaths& paths, bool load_truncated,
-                            Replayer& replayer, RdbSink& rdb);
+                            Replayer& replayer, RdbSink& rdb, const uint32_t* bugs = nullptr);
 
 // Reads a whole file.
 Result<std::string> ReadWholeFile(FileSystem& fs, const std::string& path);

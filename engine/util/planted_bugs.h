@@ -31,6 +31,7 @@ enum PlantedBug : uint32_t {
   kBugNoOldIncrSync = 1u << 8,       // a rewrite does not sync the old incr file first
   kBugRelativeTtl = 1u << 9,         // EXPIRE is logged as a relative PEXPIRE
   kBugReadBeforeDurable = 1u << 10,  // under always, sessions that wrote nothing are not held
+  kBugLoaderSkipsDamage = 1u << 11,  // the loader skips damage in the middle and loads on
 };
 
 struct PlantedBugName {
@@ -49,6 +50,7 @@ inline constexpr PlantedBugName kPlantedBugNames[] = {
     {"no-old-incr-sync", kBugNoOldIncrSync},
     {"relative-ttl", kBugRelativeTtl},
     {"read-before-durable", kBugReadBeforeDurable},
+    {"loader-skips-damage", kBugLoaderSkipsDamage},
 };
 
 inline uint32_t PlantedBugByName(std::string_view name) {

@@ -151,12 +151,12 @@ TEST(CrashFs, PagesSurviveOutOfOrder) {
     Write(*f, std::string(4096 * 4, 'p'));
     fs.Crash();
     std::string got = fs.Snapshot()["/d/a"];
-    EXPECT_EQ(got.size() % 4096, 0u);
-    for (size_t page = 0; page + 4096 <= got.size(); page += 4096) {
-      if (got[page] == '\0' && page + 4096 < got.size()) hole = true;
+    EXPECT_EQ(got.size() % 512, 0u);  // sector by sector
+    for (size_t sector = 0; sector + 512 <= got.size(); sector += 512) {
+      if (got[sector] == '\0' && sector + 512 < got.size()) hole = true;
     }
   }
-  EXPECT_TRUE(hole);  // a later page kept while an earlier one was lost
+  EXPECT_TRUE(hole);  // a later sector kept while an earlier one was lost
 }
 
 TEST(CrashFs, CompletionsComeLateAndOutOfOrder) {
@@ -226,6 +226,144 @@ TEST(CrashFs, SwarmPicksDifferentMixes) {
   }
   EXPECT_TRUE(eio.count(0));
   EXPECT_GE(eio.size(), 5u);
+}
+
+// --- Scripted faults (sim/scenarios.h). ---
+
+TEST(CrashFs, FailNextSyncFailsOnlyThatFilesNextSync) {
+  CrashFs fs(SimRandom(1), CrashFsFaults::None());
+  fs.CreateDir("/d");
+  auto a = Open(fs, "/d/a");
+  auto b = Open(fs, "/d/b");
+  Write(*a, "aaaa");
+  Write(*b, "bbbb");
+  fs.FailNextSync("/d/a");
+  fs.RequestSync(*a, 1);
+  fs.RequestSync(*b, 2);
+  Delivered d;
+  fs.DeliverAll(d.cb());
+  std::map<uint64_t, bool> ok;
+  for (const auto& [t, st] : d.events) ok[t] = st.ok();
+  EXPECT_EQ(ok, (std::map<uint64_t, bool>{{1, false}, {2, true}}));
+  Write(*a, "A");
+  fs.RequestSync(*a, 3);  // one-shot: the next one succeeds
+  fs.DeliverAll(d.cb());
+  EXPECT_TRUE(d.events.back().second.ok());
+  EXPECT_EQ(fs.stats().sync_eio, 1u);
+}
+
+TEST(CrashFs, FailNextAppendShortOrNoSpaceWritesWhatItSays) {
+  CrashFs fs(SimRandom(1), CrashFsFaults::None());
+  fs.CreateDir("/d");
+  auto a = Open(fs, "/d/a");
+  fs.FailNextAppend("/d/a", CrashFs::AppendFault::kShort, 3);
+  size_t n = 0;
+  EXPECT_TRUE(a->Append("0123456789", &n).ok());
+  EXPECT_EQ(n, 3u);
+  fs.FailNextAppend("/d/a", CrashFs::AppendFault::kNoSpace, 2);
+  Status st = a->Append("abcdef", &n);
+  EXPECT_EQ(st.code(), Status::Code::kNoSpace);
+  EXPECT_EQ(n, 2u);
+  EXPECT_TRUE(a->Append("xyz", &n).ok());  // one-shot
+  EXPECT_EQ(n, 3u);
+  EXPECT_EQ(fs.Snapshot()["/d/a"], "012abxyz");
+}
+
+// A file with 100 synced bytes and 5000 unsynced ones.
+std::unique_ptr<WritableFile> HalfSynced(CrashFs& fs, const std::string& path) {
+  auto f = Open(fs, path);
+  Delivered d;
+  Write(*f, std::string(100, 's'));
+  fs.RequestSync(*f, 1);
+  fs.RequestDirSync("/d", 2);
+  fs.DeliverAll(d.cb());
+  std::string tail;
+  for (int i = 0; i < 5000; ++i) tail += static_cast<char>('a' + i % 26);
+  Write(*f, tail);
+  return f;
+}
+
+TEST(CrashFs, PlannedTailOutcomesPerFile) {
+  CrashFs fs(SimRandom(1), CrashFsFaults::None());
+  fs.CreateDir("/d");
+  auto lost = HalfSynced(fs, "/d/lost");
+  auto kept = HalfSynced(fs, "/d/kept");
+  auto torn = HalfSynced(fs, "/d/torn");
+  auto garbage = HalfSynced(fs, "/d/garbage");
+  auto pages = HalfSynced(fs, "/d/pages");
+  std::string full = fs.Snapshot()["/d/kept"];
+  fs.PlanCrashTail("/d/lost", CrashFs::TailPlan{CrashFs::TailPlan::kLost});
+  fs.PlanCrashTail("/d/torn", CrashFs::TailPlan{CrashFs::TailPlan::kTorn, 2});
+  fs.PlanCrashTail("/d/garbage", CrashFs::TailPlan{CrashFs::TailPlan::kGarbage, 1, 7});
+  // The tail touches pages 0 (bytes 100..4095) and 1: keep only page 1.
+  fs.PlanCrashTail("/d/pages", CrashFs::TailPlan{CrashFs::TailPlan::kPages, 0, 0, 0b10});
+  fs.Crash();
+  auto got = fs.Snapshot();
+  EXPECT_EQ(got["/d/lost"], full.substr(0, 100));
+  EXPECT_EQ(got["/d/kept"], full);
+  EXPECT_EQ(got["/d/torn"], full.substr(0, 1024));
+  EXPECT_EQ(got["/d/garbage"].size(), 512u + 7);
+  EXPECT_EQ(got["/d/garbage"].substr(0, 512), full.substr(0, 512));
+  EXPECT_EQ(got["/d/pages"],
+            full.substr(0, 100) + std::string(4096 - 100, '\0') + full.substr(4096));
+  // Plans are one-shot: a later unsynced tail is kept by default.
+  auto again = Open(fs, "/d/lost");
+  Write(*again, "more");
+  fs.Crash();
+  EXPECT_EQ(fs.Snapshot()["/d/lost"], full.substr(0, 100) + "more");
+}
+
+TEST(CrashFs, PlannedNamesKeepAPrefixOfTheUnsyncedOperations) {
+  for (size_t keep = 0; keep <= 3; ++keep) {
+    CrashFs fs(SimRandom(1), CrashFsFaults::None());
+    fs.CreateDir("/d");
+    Delivered d;
+    fs.RequestDirSync("/d", 1);
+    fs.DeliverAll(d.cb());
+    auto t = Open(fs, "/d/tmp");                    // op 1: create tmp
+    ASSERT_TRUE(fs.Rename("/d/tmp", "/d/m").ok());  // op 2: rename
+    auto x = Open(fs, "/d/x");                      // op 3: create x
+    EXPECT_EQ(fs.unsynced_name_ops("/d"), 3u);
+    fs.PlanCrashNames("/d", keep);
+    fs.Crash();
+    EXPECT_EQ(fs.Exists("/d/tmp"), keep == 1) << keep;
+    EXPECT_EQ(fs.Exists("/d/m"), keep >= 2) << keep;
+    EXPECT_EQ(fs.Exists("/d/x"), keep >= 3) << keep;
+  }
+}
+
+TEST(CrashFs, DeliverOneCompletesAChosenSyncFirst) {
+  CrashFs fs(SimRandom(1), CrashFsFaults::None());
+  fs.CreateDir("/d");
+  auto a = Open(fs, "/d/a");
+  Write(*a, "aa");
+  fs.RequestSync(*a, 1);
+  fs.RequestDirSync("/d", 2);
+  auto pending = fs.PendingSyncs();
+  ASSERT_EQ(pending.size(), 2u);
+  EXPECT_EQ(pending[0].path, "/d/a");
+  EXPECT_FALSE(pending[0].dir);
+  EXPECT_EQ(pending[1].path, "/d");
+  EXPECT_TRUE(pending[1].dir);
+  Delivered d;
+  EXPECT_TRUE(fs.DeliverOne(2, d.cb()));
+  EXPECT_FALSE(fs.DeliverOne(2, d.cb()));
+  EXPECT_EQ(fs.DurableSize("/d/a"), 0u);  // named, contents not synced yet
+  EXPECT_TRUE(fs.DeliverOne(1, d.cb()));
+  EXPECT_EQ(fs.DurableSize("/d/a"), 2u);
+  ASSERT_EQ(d.events.size(), 2u);
+  EXPECT_EQ(d.events[0].first, 2u);
+}
+
+TEST(CrashFs, CorruptRotsDurableBytes) {
+  CrashFs fs(SimRandom(1), CrashFsFaults::None());
+  fs.CreateDir("/d");
+  auto a = HalfSynced(fs, "/d/a");
+  ASSERT_TRUE(fs.Corrupt("/d/a", 10, "XY").ok());
+  EXPECT_FALSE(fs.Corrupt("/d/a", 5100, "XY").ok());
+  fs.PlanCrashTail("/d/a", CrashFs::TailPlan{CrashFs::TailPlan::kLost});
+  fs.Crash();
+  EXPECT_EQ(fs.Snapshot()["/d/a"], std::string(10, 's') + "XY" + std::string(88, 's'));
 }
 
 }  // namespace
