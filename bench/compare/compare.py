@@ -5,8 +5,11 @@ Starts both servers on free ports of 127.0.0.1 with the same explicit
 settings, runs the same loads against both -- alternating which goes first,
 several times per load, with kv-bench and redis-benchmark as load generators
 -- and reports medians and Cairn/Redis ratios: a table on stdout, and
-report.md, results.json and SVG charts (drawn here, no plotting dependency)
-in the output directory.
+report.md, results.json and two PNG charts (matplotlib, Debian's
+python3-matplotlib: throughput ratios, latency percentiles) in the output
+directory. --save-results DIR writes the same report as
+DIR/<date>-<host>.md, .json, -throughput.png and -latency.png (quick runs
+add -quick to the stem) and, for a full run, DIR/latest.md.
 
 The numbers are read, not asserted: nothing here fails because Cairn is
 slower. It fails only when a server or a generator does not work.
@@ -495,6 +498,7 @@ def summarize(results):
                     "rps": median(rps), "rps_min": min(rps) if rps else 0,
                     "rps_max": max(rps) if rps else 0,
                     "p50": median([x["p50"] for x in runs_]),
+                    "p95": median([x["p95"] for x in runs_]),
                     "avg": median([x["avg"] for x in runs_]),
                     "p99": median([x["p99"] for x in runs_]),
                     "max": median([x["max"] for x in runs_]),
@@ -519,108 +523,124 @@ def machine():
             "cores": os.cpu_count(), "load_avg": os.getloadavg()}
 
 
-# ---------------------------------------------------------------- SVG charts
+# ---------------------------------------------------------------- charts (matplotlib)
 
-def nice_ceiling(v):
-    """The smallest 1, 2, 2.5 or 5 x 10^k at or above v (axis tops divide in 5 round steps)."""
-    import math
-    exp = math.floor(math.log10(v))
-    for m in (1, 2, 2.5, 5, 10):
-        if m * 10 ** exp >= v:
-            return m * 10 ** exp
-    return 10 ** (exp + 1)
+def pyplot():
+    """matplotlib.pyplot on the Agg backend (PNG files, no display). Exits
+    naming the Debian package when matplotlib is missing: the report is not
+    written without its charts."""
+    try:
+        import matplotlib
+    except ImportError:
+        sys.exit(f"compare: {sys.executable} cannot import matplotlib, which draws the charts: "
+                 "apt-get install python3-matplotlib (listed in ci/packages.txt)")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    return plt
 
 
-def svg_bar_chart(title, groups, series, ylabel, ref=None):
-    """groups: [label]; series: [(name, colour, [value per group])]."""
-    width = max(640, 90 + len(groups) * (26 * len(series) + 30))
-    height, top, bottom, left = 380, 40, 110, 90
-    plot_h = height - top - bottom
-    vmax = nice_ceiling(max([v for _, _, vs in series for v in vs if v == v] + [ref or 0, 1e-9])
-                        * 1.1)
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-           f'font-family="sans-serif" font-size="11">',
-           f'<rect width="{width}" height="{height}" fill="white"/>',
-           f'<text x="{width / 2}" y="20" text-anchor="middle" font-size="14">{title}</text>']
-    for i in range(6):
-        v = vmax * i / 5
-        y = top + plot_h - plot_h * i / 5
-        out.append(f'<line x1="{left}" x2="{width - 10}" y1="{y:.1f}" y2="{y:.1f}" '
-                   f'stroke="#ddd"/>')
-        out.append(f'<text x="{left - 5}" y="{y + 4:.1f}" text-anchor="end">{v:.3g}</text>')
-    out.append(f'<text x="14" y="{top + plot_h / 2}" transform="rotate(-90 14 {top + plot_h / 2})" '
-               f'text-anchor="middle">{ylabel}</text>')
-    if ref is not None:
-        y = top + plot_h - plot_h * ref / vmax
-        out.append(f'<line x1="{left}" x2="{width - 10}" y1="{y:.1f}" y2="{y:.1f}" '
-                   f'stroke="black" stroke-dasharray="4 3"/>')
-    bar_w = 24
-    x = left + 20
-    for gi, g in enumerate(groups):
-        gx = x
-        for name, colour, vs in series:
-            v = vs[gi]
-            if v == v and v > 0:
-                h = plot_h * v / vmax
-                out.append(f'<rect x="{x}" y="{top + plot_h - h:.1f}" width="{bar_w - 2}" '
-                           f'height="{h:.1f}" fill="{colour}"><title>{name} {g}: {v:.3g}'
-                           f'</title></rect>')
-                out.append(f'<text x="{x + bar_w / 2 - 1}" y="{top + plot_h - h - 3:.1f}" '
-                           f'text-anchor="middle" font-size="9">{v:.2g}</text>')
-            x += bar_w
-        cx = (gx + x) / 2
-        out.append(f'<text x="{cx:.1f}" y="{top + plot_h + 14}" text-anchor="end" '
-                   f'transform="rotate(-30 {cx:.1f} {top + plot_h + 14})">{g}</text>')
-        x += 30
-    lx = left
-    for name, colour, _ in series:
-        out.append(f'<rect x="{lx}" y="{height - 18}" width="10" height="10" fill="{colour}"/>')
-        out.append(f'<text x="{lx + 14}" y="{height - 9}">{name}</text>')
-        lx += 14 + 7 * len(name) + 20
-    out.append("</svg>")
-    return "\n".join(out)
+def chart_groups(rows):
+    """(load, test, label) per test measured with kv-bench: the charts' x axis."""
+    return [(r["load"], r["test"], r["load"] if r["test"].startswith("MIXED")
+             else f"{r['load']} {r['test']}") for r in rows if r["generator"] == "kv-bench"]
+
+
+def bar_chart(path, title, ylabel, labels, series, value_fmt, log_scale=False, marks=None,
+              parity=False):
+    """Grouped bars: series is [(name, colour, [value per group])], each bar
+    labelled with value_fmt; marks [(group index, value)] draw a short black
+    line over a group (its target); parity draws a dashed line at 1.0. NaN
+    values leave a gap."""
+    plt = pyplot()
+    from matplotlib import ticker
+    fig, ax = plt.subplots(figsize=(max(7.0, 2.0 + 0.4 * len(labels) * len(series)), 4.8))
+    width = 0.8 / len(series)
+    for i, (name, colour, values) in enumerate(series):
+        xs = [g + (i - (len(series) - 1) / 2) * width for g in range(len(labels))]
+        bars = ax.bar(xs, values, width, label=name, color=colour)
+        ax.bar_label(bars, labels=[value_fmt.format(v) if v == v else "" for v in values],
+                     fontsize=7)
+    for n, (g, value) in enumerate(marks or []):
+        ax.hlines(value, g - 0.45, g + 0.45, colors="black", linewidth=2,
+                  label="target" if n == 0 else None)
+    if parity:
+        ax.axhline(1.0, color="grey", linestyle="--", linewidth=1, label="parity (1.0)")
+    if not labels:  # --loads without a throughput load: an empty chart says so
+        ax.text(0.5, 0.5, "no throughput loads measured", ha="center", transform=ax.transAxes)
+    elif log_scale:  # 1-2-5 steps in plain numbers: loads span 0.1 to 100 ms
+        ax.set_yscale("log")
+        ax.yaxis.set_major_locator(ticker.LogLocator(base=10, subs=(1, 2, 5)))
+        ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: f"{v:g}"))
+        ax.yaxis.set_minor_formatter(ticker.NullFormatter())
+    ax.set_xticks(range(len(labels)), labels, rotation=30, ha="right", fontsize=8)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.grid(axis="y", color="#ddd")
+    ax.set_axisbelow(True)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    fig.savefig(path, dpi=110, bbox_inches="tight")
+    plt.close(fig)
+
+
+def throughput_chart(path, rows):
+    """The Cairn/Redis throughput ratio per load and test, both generators,
+    with each load's target."""
+    groups = chart_groups(rows)
+    by = {(r["load"], r["test"], r["generator"]): r for r in rows}
+    series = [(gen, colour, [by.get((load, test, gen), {}).get("ratio", float("nan"))
+                             for load, test, _ in groups])
+              for gen, colour in (("kv-bench", "#3b7dd8"), ("redis-benchmark", "#e8833a"))]
+    marks = [(g, TARGETS[load][2]) for g, (load, _, _) in enumerate(groups)
+             if load in TARGETS and TARGETS[load][2] is not None]
+    bar_chart(path, "Throughput ratio kv-server / redis-server (median of runs)",
+              "ratio of req/s", [label for _, _, label in groups], series, "{:.2f}",
+              marks=marks, parity=True)
+
+
+def latency_chart(path, rows):
+    """p50 and p99 per load and test for both servers, as kv-bench measured them."""
+    groups = chart_groups(rows)
+    by = {(r["load"], r["test"], r["generator"]): r for r in rows}
+
+    def values(server, pct):
+        return [by[(load, test, "kv-bench")][server][pct] or float("nan")
+                for load, test, _ in groups]
+    series = [("kv-server p50", "#9cc3f0", values("cairn", "p50")),
+              ("kv-server p99", "#3b7dd8", values("cairn", "p99")),
+              ("redis-server p50", "#f5c49c", values("redis", "p50")),
+              ("redis-server p99", "#e8833a", values("redis", "p99"))]
+    bar_chart(path, "Latency measured by kv-bench (median of runs)", "milliseconds (log scale)",
+              [label for _, _, label in groups], series, "{:.2g}", log_scale=True)
 
 
 # ---------------------------------------------------------------- report
+
+# The files of one report in the build directory, and under a stem (bench/results).
+BUILD_NAMES = {"md": "report.md", "json": "results.json", "throughput": "throughput.png",
+               "latency": "latency.png"}
+
+
+def stem_names(stem):
+    return {"md": stem + ".md", "json": stem + ".json", "throughput": stem + "-throughput.png",
+            "latency": stem + "-latency.png"}
+
 
 def fmt_ratio(r):
     return f"{r:.2f}" if r == r else "-"
 
 
-def write_report(out_dir, meta, rows, rss, skipped, fsync, agreement, micro, inproc,
-                 lifecycle=None):
+def write_report(out_dir, names, results):
+    """Writes results (what results.json holds), the two charts and the
+    markdown report linking them into out_dir, under names (BUILD_NAMES or
+    stem_names)."""
     os.makedirs(out_dir, exist_ok=True)
-    with open(os.path.join(out_dir, "results.json"), "w") as f:
-        json.dump({"meta": meta, "rows": rows, "rss": rss, "skipped": skipped,
-                   "fdatasync_ms": fsync, "agreement": agreement, "micro": micro,
-                   "inproc": inproc, "aof_lifecycle": lifecycle}, f, indent=2)
-
-    groups = [r["load"] if r["test"].startswith("MIXED") else f"{r['load']} {r['test']}"
-              for r in rows if r["generator"] == "kv-bench"]
-    by = {(r["load"], r["test"], r["generator"]): r for r in rows}
-    ratios_kv = [by[(r["load"], r["test"], "kv-bench")]["ratio"]
-                 for r in rows if r["generator"] == "kv-bench"]
-    ratios_rb = [by.get((r["load"], r["test"], "redis-benchmark"), {}).get("ratio", float("nan"))
-                 for r in rows if r["generator"] == "kv-bench"]
-    with open(os.path.join(out_dir, "throughput-ratio.svg"), "w") as f:
-        f.write(svg_bar_chart("Throughput ratio kv-server / redis-server (median)", groups,
-                              [("kv-bench", "#3b7dd8", ratios_kv),
-                               ("redis-benchmark", "#e8833a", ratios_rb)],
-                              "ratio (1.0 = parity, dashed)", ref=1.0))
-    p99_c = [by[(r["load"], r["test"], "kv-bench")]["cairn"]["p99"]
-             for r in rows if r["generator"] == "kv-bench"]
-    p99_r = [by[(r["load"], r["test"], "kv-bench")]["redis"]["p99"]
-             for r in rows if r["generator"] == "kv-bench"]
-    p50_c = [by[(r["load"], r["test"], "kv-bench")]["cairn"]["p50"]
-             for r in rows if r["generator"] == "kv-bench"]
-    p50_r = [by[(r["load"], r["test"], "kv-bench")]["redis"]["p50"]
-             for r in rows if r["generator"] == "kv-bench"]
-    with open(os.path.join(out_dir, "latency.svg"), "w") as f:
-        f.write(svg_bar_chart("Latency (kv-bench, median of runs), ms", groups,
-                              [("kv-server p50", "#9cc3f0", p50_c), ("kv-server p99", "#3b7dd8", p99_c),
-                               ("redis-server p50", "#f5c49c", p50_r),
-                               ("redis-server p99", "#e8833a", p99_r)], "milliseconds"))
-
+    meta, rows, rss, skipped = results["meta"], results["rows"], results["rss"], results["skipped"]
+    fsync, agreement, micro = results["fdatasync_ms"], results["agreement"], results["micro"]
+    inproc, lifecycle = results["inproc"], results["aof_lifecycle"]
+    with open(os.path.join(out_dir, names["json"]), "w") as f:
+        json.dump(results, f, indent=2)
+    throughput_chart(os.path.join(out_dir, names["throughput"]), rows)
+    latency_chart(os.path.join(out_dir, names["latency"]), rows)
     L = []
     L.append(f"# Cairn vs Redis: side-by-side benchmark ({meta['date']})\n")
     L.append(f"Machine: {meta['machine']['cpu']}, {meta['machine']['cores']} cores, "
@@ -633,7 +653,7 @@ def write_report(out_dir, meta, rows, rss, skipped, fsync, agreement, micro, inp
              "says, 127.0.0.1, hz 10). The load generator runs on the same 2 cores as the "
              "server (and as whatever else the machine is doing): figures are noisy, and at "
              "pipeline 1 the generator's own CPU counts.\n")
-    L.append("![throughput ratio](throughput-ratio.svg)\n")
+    L.append(f"![throughput ratio]({names['throughput']})\n")
     L.append("## Throughput and latency (medians)\n")
     L.append("| load | test | generator | kv-server req/s | redis req/s | ratio | target | "
              "kv p50 / p99 ms | redis p50 / p99 ms | kv range req/s | redis range req/s | "
@@ -654,7 +674,7 @@ def write_report(out_dir, meta, rows, rss, skipped, fsync, agreement, micro, inp
                  "(10 clients, pipeline 100); here kv-server does " + ", ".join(
                      f"{r['test']} {r['cairn']['rps'] / 1e3:.0f}K/s" for r in orig) +
                  " (kv-bench, median).\n")
-    L.append("![latency](latency.svg)\n")
+    L.append(f"![latency]({names['latency']})\n")
     if rss:
         L.append("## Memory\n")
         c, d = rss["cairn"], rss["redis"]
@@ -744,8 +764,22 @@ def write_report(out_dir, meta, rows, rss, skipped, fsync, agreement, micro, inp
     for key, (label, target, _, _) in TARGETS.items():
         L.append(f"| {label} | {target} |")
     L.append("")
-    with open(os.path.join(out_dir, "report.md"), "w") as f:
+    with open(os.path.join(out_dir, names["md"]), "w") as f:
         f.write("\n".join(L))
+
+
+def save_results(directory, results):
+    """The report under a dated stem in directory (bench/results); a full
+    run's also as latest.md, which links the same dated charts."""
+    stem = datetime.datetime.utcnow().strftime("%Y-%m-%d") + "-" + platform.node()
+    if results["meta"]["quick"]:
+        stem += "-quick"  # ignored by git: a quick run is not one to check in
+    names = stem_names(stem)
+    write_report(directory, names, results)
+    if not results["meta"]["quick"]:
+        shutil.copyfile(os.path.join(directory, names["md"]), os.path.join(directory, "latest.md"))
+    log(f"saved: {os.path.join(os.path.abspath(directory), stem)}.md, .json, -throughput.png, "
+        f"-latency.png" + ("" if results["meta"]["quick"] else ", latest.md"))
 
 
 def print_table(rows, rss):
@@ -776,10 +810,12 @@ def main():
     ap.add_argument("--build-type", default="")
     ap.add_argument("--loads", default="", help="comma-separated load ids (default: all)")
     ap.add_argument("--save-results", metavar="DIR",
-                    help="also copy report.md and results.json to DIR/<date>-<host>.md/.json "
-                         "(bench/results, to check a run in)")
+                    help="also write the report as DIR/<date>-<host>.md, .json and two PNGs "
+                         "(bench/results, to check a run in; quick runs add -quick), and a "
+                         "full run's as DIR/latest.md")
     args = ap.parse_args()
     quick = args.quick or os.environ.get("CAIRN_BENCH_QUICK") == "1"
+    pyplot()  # fail now, not after the run, when the charts cannot be drawn
     for tool in ("redis-server", "redis-benchmark"):
         if not getattr(args, tool.replace("-", "_")):
             print(f"compare: {tool} not found on PATH (Debian package redis-server / redis-tools)",
@@ -865,14 +901,12 @@ def main():
     if inproc:
         log("kv-bench --inproc, original load shape (target >= 5M requests/s): " +
             ", ".join(f"{t} {v / 1e6:.2f}M/s" for t, v in inproc.items()))
-    write_report(args.out, meta, rows, rss, skipped, fsync, agreement, micro, inproc, lifecycle)
+    results = {"meta": meta, "rows": rows, "rss": rss, "skipped": skipped, "fdatasync_ms": fsync,
+               "agreement": agreement, "micro": micro, "inproc": inproc,
+               "aof_lifecycle": lifecycle}
+    write_report(args.out, BUILD_NAMES, results)
     if args.save_results:
-        os.makedirs(args.save_results, exist_ok=True)
-        stem = datetime.datetime.utcnow().strftime("%Y-%m-%d") + "-" + platform.node()
-        for src, ext in (("report.md", ".md"), ("results.json", ".json")):
-            shutil.copyfile(os.path.join(args.out, src),
-                            os.path.join(args.save_results, stem + ext))
-        log(f"saved: {os.path.join(args.save_results, stem)}.md/.json")
+        save_results(args.save_results, results)
     log(f"report: {os.path.abspath(os.path.join(args.out, 'report.md'))} "
         f"({meta['seconds']:.0f} s)")
     return 0
