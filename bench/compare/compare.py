@@ -553,7 +553,7 @@ def bar_chart(path, title, ylabel, labels, series, value_fmt, log_scale=False, m
     values leave a gap."""
     plt = pyplot()
     from matplotlib import ticker
-    fig, ax = plt.subplots(figsize=(max(7.0, 2.0 + 0.4 * len(labels) * len(series)), 4.8))
+    fig, ax = plt.subplots(figsize=(max(7.0, 2.0 + 0.3 * len(labels) * len(series)), 4.8))
     width = 0.8 / len(series)
     for i, (name, colour, values) in enumerate(series):
         xs = [g + (i - (len(series) - 1) / 2) * width for g in range(len(labels))]
