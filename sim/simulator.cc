@@ -297,6 +297,7 @@ class Run {
   void Step(bool calm) {
     StepInner(calm);
     TraceLog();
+    CheckEverysecBound();
     if (result_.ok && engine_->shutdown_state() == ShutdownState::kDone) {
       CrashAndRestart("the engine exited (" + LastWarning() + ")", false);
     }
@@ -448,6 +449,35 @@ class Run {
     std::string out(engine_->Output(s));
     engine_->ConsumeOutput(s, out.size());
     return out;
+  }
+
+  // Under everysec, bytes written are handed to an fsync within one period
+  // (plus the tick that notices it), unless an fsync is already running:
+  // then within a period of its completion.
+  void CheckEverysecBound() {
+    const aof::AofLog* log = engine_ ? engine_->durability().log() : nullptr;
+    if (!result_.ok || log == nullptr || log->fatal()) return;
+    const int64_t now_ms = Clock().mono_us() / 1000;
+    if (log->sync_in_progress()) {
+      last_sync_busy_ms_ = now_ms;
+      return;
+    }
+    if (log->written() <= log->sync_requested()) {
+      unsynced_since_ms_ = -1;
+      return;
+    }
+    if (unsynced_since_ms_ < 0) unsynced_since_ms_ = now_ms;
+    if (log->policy() != aof::FsyncPolicy::kEverysec) {
+      other_policy_ms_ = now_ms;  // the period starts when everysec does
+      return;
+    }
+    const int64_t from = std::max({unsynced_since_ms_, last_sync_busy_ms_, other_policy_ms_});
+    const int64_t bound = log->everysec_ms() + 2 * engine_->TickIntervalUs() / 1000 + 10;
+    if (now_ms - from > bound) {
+      Fail("everysec: bytes written " + std::to_string(now_ms - unsynced_since_ms_) +
+               " ms ago and no fsync requested (bound " + std::to_string(bound) + " ms)",
+           false);
+    }
   }
 
   void SettleExpired() {
@@ -1010,6 +1040,9 @@ class Run {
   uint64_t epoch_ = 0;                              // bumped by policy changes and restarts
   size_t logged_ = 0;
   uint64_t rewrites_done_ = 0, lost_seen_ = 0;
+  int64_t last_sync_busy_ms_ = 0;   // monotonic ms a file sync was last seen running
+  int64_t unsynced_since_ms_ = -1;  // since when the log holds bytes no sync was asked for
+  int64_t other_policy_ms_ = 0;     // monotonic ms the log was last seen not under everysec
   int n_clients_ = 1;
   uint32_t drop_permille_ = 0, jump_permille_ = 0, chunky_ = 0, feed_permille_ = 500,
            write_all_permille_ = 500;

@@ -325,7 +325,7 @@ bool AofLog::WriteBatch(int64_t now_ms) {
     incr_bytes_ += n;
     batch_.clear();
     batch_checked_ = 0;
-    postponed_since_ms_ = 0;
+    postponed_since_ms_ = -1;
     if (!write_error_.empty()) {
       env_.logger().Log(LogLevel::kWarning, "AOF write error looks solved, Redis can write again.");
       write_error_.clear();
@@ -333,7 +333,7 @@ bool AofLog::WriteBatch(int64_t now_ms) {
     return true;
   }
   if (st.ok()) st = Status::NoSpace("short write: No space left on device");
-  last_write_retry_ms_ = now_ms;
+  last_write_retry_ms_ = MonoMs();
   if (write_error_.empty()) {
     env_.logger().Log(LogLevel::kWarning, "Error writing to the AOF file: " + ErrorText(st));
   }
@@ -358,15 +358,18 @@ void AofLog::Flush(int64_t now_ms, bool force) {
   // Nothing goes into a new incr file before a manifest naming it is in
   // place: a crash must never leave records in a file no manifest lists.
   if (!incr_listed_) return;
+  // Periods are measured on the monotonic clock: a wall clock set back
+  // must not stall the everysec fsync (Redis's wall-clock test would).
+  const int64_t mono_ms = MonoMs();
   if (!batch_.empty()) {
     if (options_.policy == FsyncPolicy::kEverysec && !force && file_sync_inflight_ > 0) {
       // Redis's rule: while a background fsync runs, hold the writes back
       // for up to 2 s rather than pile more onto a busy disk.
-      if (postponed_since_ms_ == 0) {
-        postponed_since_ms_ = now_ms;
+      if (postponed_since_ms_ < 0) {
+        postponed_since_ms_ = mono_ms;
         return;
       }
-      if (now_ms - postponed_since_ms_ < 2000) return;
+      if (mono_ms - postponed_since_ms_ < 2000) return;
       ++delayed_fsync_;
       env_.logger().Log(LogLevel::kNotice,
                         "Asynchronous AOF fsync is taking too long (disk is busy?). Writing the "
@@ -379,9 +382,9 @@ void AofLog::Flush(int64_t now_ms, bool force) {
     // A shutdown waits for everything written, whatever the policy.
     RequestFileSync();
   } else if (options_.policy == FsyncPolicy::kEverysec &&
-             now_ms - last_fsync_ms_ >= options_.everysec_ms) {
+             mono_ms - last_fsync_ms_ >= options_.everysec_ms) {
     if (file_sync_inflight_ == 0 && written_ > synced_request_) {
-      last_fsync_ms_ = now_ms;
+      last_fsync_ms_ = mono_ms;
       RequestFileSync();
     }
   }
@@ -416,17 +419,20 @@ void AofLog::OnFileSyncDone(uint64_t logical, uint64_t position, const Status& s
 
 void AofLog::Tick(int64_t now_ms) {
   if (file_ == nullptr || fatal()) return;
+  const int64_t mono_ms = MonoMs();
   if (!write_ok()) {
-    if (now_ms - last_write_retry_ms_ >= 1000) Flush(now_ms, /*force=*/true);
+    if (mono_ms - last_write_retry_ms_ >= 1000) Flush(now_ms, /*force=*/true);
     return;
   }
-  if (!batch_.empty() && postponed_since_ms_ != 0) Flush(now_ms);
+  if (!batch_.empty() && postponed_since_ms_ >= 0) Flush(now_ms);
   if (options_.policy == FsyncPolicy::kEverysec && file_sync_inflight_ == 0 &&
-      written_ > synced_request_ && now_ms - last_fsync_ms_ >= options_.everysec_ms) {
-    last_fsync_ms_ = now_ms;
+      written_ > synced_request_ && mono_ms - last_fsync_ms_ >= options_.everysec_ms) {
+    last_fsync_ms_ = mono_ms;
     RequestFileSync();
   }
 }
+
+int64_t AofLog::MonoMs() const { return env_.clock().MonotonicUs() / 1000; }
 
 std::string AofLog::RefusalText() const {
   if (!write_error_.empty()) return "MISCONF Errors writing to the AOF file: " + write_error_;

@@ -83,6 +83,7 @@ class AofLog {
   void set_policy(FsyncPolicy p) { options_.policy = p; }
   FsyncPolicy policy() const { return options_.policy; }
   void set_everysec_ms(int64_t ms) { options_.everysec_ms = ms; }
+  int64_t everysec_ms() const { return options_.everysec_ms; }
   void set_timestamps(bool on) { options_.timestamps = on; }
 
   uint64_t written() const { return written_; }
@@ -112,6 +113,10 @@ class AofLog {
   uint64_t base_size() const { return base_size_; }
   uint64_t delayed_fsync() const { return delayed_fsync_; }
   bool sync_in_progress() const { return file_sync_inflight_ > 0; }
+  // The log position the last file sync was requested for: under everysec
+  // bytes written past it get a sync within a period unless one is already
+  // running (the simulator checks).
+  uint64_t sync_requested() const { return synced_request_; }
 
   // Rewrite (compaction). Start: flushes, syncs the current incr file and
   // opens the next one (new writes go there), writes a base from writer (a
@@ -155,6 +160,7 @@ class AofLog {
   struct Rewrite;
   using Action = std::function<void(const Status&)>;
 
+  int64_t MonoMs() const;  // the monotonic clock, in ms (periods, retries)
   // Requests a sync of file (nullptr: directory dir) and runs then on completion.
   void Sync(WritableFile* file, const std::string& dir, Action then);
   // Writes text as the manifest: temp file, sync, rename, dir sync; then runs
@@ -185,8 +191,9 @@ class AofLog {
   uint64_t written_ = 0;
   uint64_t synced_request_ = 0;  // highest position a file sync was requested for
   int file_sync_inflight_ = 0;
-  int64_t last_fsync_ms_ = 0;
-  int64_t postponed_since_ms_ = 0;
+  // Monotonic milliseconds (MonoMs); -1: not set.
+  int64_t last_fsync_ms_ = INT64_MIN / 2;  // the first everysec fsync is not delayed
+  int64_t postponed_since_ms_ = -1;
   int64_t last_write_retry_ms_ = 0;
   uint64_t delayed_fsync_ = 0;
   uint64_t base_size_ = 0;
