@@ -155,7 +155,7 @@ void Durability::EndBatch(const std::vector<Session*>& ready) {
   if (log_) {
     ++batches_since_tick_;
     StepWalk(kWalkBatchEntries, kWalkBatchUs);
-    log_->Flush(engine_.now_ms());
+    log_->Flush();
     MaybeAutoRewrite();
   }
   bool holding = Holding();
@@ -231,7 +231,7 @@ void Durability::Tick() {
   if (!log_) return;
   StepWalk(kWalkTickEntries, batches_since_tick_ == 0 ? kWalkIdleTickUs : kWalkTickUs);
   batches_since_tick_ = 0;
-  log_->Tick(engine_.now_ms());
+  log_->Tick();
   MaybeAutoRewrite();
 }
 
@@ -461,7 +461,7 @@ Status Durability::OnConfigChanged(const std::string& name) {
         for (const auto& [id, owned] : engine_.sessions()) Forget(owned.get());
       }
     } else if (!s.appendonly && log_) {
-      log_->Flush(engine_.now_ms(), /*force=*/true);
+      log_->Flush(/*force=*/true);
       log_->SyncNow();
       for (const auto& [id, owned] : engine_.sessions()) Forget(owned.get());
       walk_.reset();
@@ -488,7 +488,7 @@ Status Durability::OnConfigChanged(const std::string& name) {
 
 Status Durability::BeginShutdown(bool force) {
   if (!log_) return Status::Ok();
-  log_->Flush(engine_.now_ms(), /*force=*/true);
+  log_->Flush(/*force=*/true);
   if (!log_->write_ok() && !force) {
     engine_.env().logger().Log(
         LogLevel::kWarning, "Error trying to save the DB, can't exit: the AOF cannot be written");

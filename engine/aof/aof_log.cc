@@ -299,7 +299,7 @@ void AofLog::Append(int db, std::span<const std::string_view> args, int64_t now_
   AppendRecord(batch_, args);
 }
 
-bool AofLog::WriteBatch(int64_t now_ms) {
+bool AofLog::WriteBatch() {
   if (batch_.size() > batch_checked_) {
     std::string_view fresh = std::string_view(batch_).substr(batch_checked_);
     // Formatted on the stack: the fresh bytes live in batch_, which the
@@ -353,7 +353,7 @@ bool AofLog::WriteBatch(int64_t now_ms) {
   return false;
 }
 
-void AofLog::Flush(int64_t now_ms, bool force) {
+void AofLog::Flush(bool force) {
   if (file_ == nullptr || fatal()) return;
   // Nothing goes into a new incr file before a manifest naming it is in
   // place: a crash must never leave records in a file no manifest lists.
@@ -376,7 +376,7 @@ void AofLog::Flush(int64_t now_ms, bool force) {
                         "AOF buffer without waiting for fsync to complete, this may slow down "
                         "Redis.");
     }
-    if (!WriteBatch(now_ms)) return;
+    if (!WriteBatch()) return;
   }
   if (options_.policy == FsyncPolicy::kAlways || shutting_down_) {
     // A shutdown waits for everything written, whatever the policy.
@@ -417,14 +417,14 @@ void AofLog::OnFileSyncDone(uint64_t logical, uint64_t position, const Status& s
   if (options_.policy == FsyncPolicy::kAlways || shutting_down_) RequestFileSync();
 }
 
-void AofLog::Tick(int64_t now_ms) {
+void AofLog::Tick() {
   if (file_ == nullptr || fatal()) return;
   const int64_t mono_ms = MonoMs();
   if (!write_ok()) {
-    if (mono_ms - last_write_retry_ms_ >= 1000) Flush(now_ms, /*force=*/true);
+    if (mono_ms - last_write_retry_ms_ >= 1000) Flush(/*force=*/true);
     return;
   }
-  if (!batch_.empty() && postponed_since_ms_ >= 0) Flush(now_ms);
+  if (!batch_.empty() && postponed_since_ms_ >= 0) Flush();
   if (options_.policy == FsyncPolicy::kEverysec && file_sync_inflight_ == 0 &&
       written_ > synced_request_ && mono_ms - last_fsync_ms_ >= options_.everysec_ms) {
     last_fsync_ms_ = mono_ms;
@@ -466,7 +466,7 @@ Status AofLog::BeginRewrite(int64_t now_ms) {
   if (rewrite_) return Status::Invalid("Background append only file rewriting already in progress");
   if (fresh_pending_) return Status::Invalid("the new base is not durable yet");
   if (file_ == nullptr) return Status::Invalid("aof: the log is not open");
-  Flush(now_ms, /*force=*/true);
+  Flush(/*force=*/true);
   if (!write_ok()) return Status::Io("aof: cannot rewrite while writes fail");
   if (!incr_listed_) {
     // A failed rewrite left its incr file unnamed by any manifest, and the
@@ -518,7 +518,7 @@ Status AofLog::BeginRewrite(int64_t now_ms) {
     SwapManifest(manifest_text, [this, manifest_done](const Status& s) {
       incr_listed_ = true;
       manifest_done(s);
-      Flush(env_.clock().WallUs() / 1000, /*force=*/true);
+      Flush(/*force=*/true);
     });
   };
   if (!base_trusted_ || sync_failed()) {

@@ -70,9 +70,9 @@ class AofLog {
   void Append(int db, std::span<const std::string_view> args, int64_t now_ms);
   // The batch point: writes the batch (one write) and, per policy, requests
   // a sync. force writes even while an everysec fsync is slow.
-  void Flush(int64_t now_ms, bool force = false);
+  void Flush(bool force = false);
   // Timers: everysec syncs, postponed writes, retries after a write error.
-  void Tick(int64_t now_ms);
+  void Tick();
   // A sync completion; false when the token is not the log's.
   bool OnSynced(uint64_t token, const Status& status);
   // Requests a sync covering everything written (shutdown, policy change).
@@ -170,7 +170,7 @@ class AofLog {
   void RequestFileSync();
   void OnFileSyncDone(uint64_t logical, uint64_t position, const Status& st);
   void SyncFailed(const std::string& what, const Status& st, uint64_t logical = 0);
-  bool WriteBatch(int64_t now_ms);
+  bool WriteBatch();
   Status OpenNewIncr();
   // Writes a base from writer and asks for its sync; then runs on completion.
   Status WriteFreshBase(const Manifest& previous, const BaseWriter& writer, Action then = nullptr);
