@@ -37,23 +37,6 @@ std::string Show(const std::vector<std::string>& argv) {
   return out;
 }
 
-std::string Printable(std::string_view bytes, size_t max = 100) {
-  std::string out;
-  for (char c : bytes.substr(0, max)) {
-    if (c == '\r') {
-      out += "\\r";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (static_cast<unsigned char>(c) < 32 || static_cast<unsigned char>(c) > 126) {
-      out += '?';
-    } else {
-      out += c;
-    }
-  }
-  if (bytes.size() > max) out += "...";
-  return out;
-}
-
 std::string InAof(const std::string& name) { return std::string(kAofDir) + "/" + name; }
 const std::string kIncr1 = InAof("appendonly.aof.1.incr.aof");
 const std::string kIncr2 = InAof("appendonly.aof.2.incr.aof");
