@@ -13,6 +13,7 @@
 //   kv-sim --scenario NAME [--trace] [--plant BUG] [--expect-fail]
 //                                  runs one named fault scenario (sim/scenarios.h)
 //   kv-sim --scenarios             runs every scenario: one line each and a total
+//   kv-sim --scenario-determinism  runs every scenario twice, compares full traces
 // --shrink: a failing seed is rerun with fewer steps, clients and faults
 // while it still fails; the smallest failing options are printed with their
 // replay command and trace.
@@ -79,6 +80,21 @@ int RunScenarios(const std::string& only, uint32_t bugs, bool trace, bool expect
     return failed ? 0 : 1;
   }
   return failed ? 1 : 0;
+}
+
+// --scenario-determinism: every scenario twice with full traces; they must
+// be equal byte for byte (a script is a pure function of its name and bugs).
+int ScenarioDeterminism() {
+  int differ = 0;
+  for (const cairn::sim::ScenarioInfo& info : cairn::sim::Scenarios()) {
+    cairn::sim::ScenarioResult a = cairn::sim::RunScenario(info.name, 0, true);
+    cairn::sim::ScenarioResult b = cairn::sim::RunScenario(info.name, 0, true);
+    bool same = a.trace == b.trace && a.ok == b.ok;
+    differ += same ? 0 : 1;
+    std::printf("%-34s %s (%zu trace bytes)\n", info.name, same ? "same" : "DIFFERENT",
+                a.trace.size());
+  }
+  return differ ? 1 : 0;
 }
 
 int Usage() {
@@ -253,6 +269,8 @@ int main(int argc, char** argv) {
       scenarios = true;
     } else if (a == "--scenarios") {
       scenarios = true;
+    } else if (a == "--scenario-determinism") {
+      return ScenarioDeterminism();
     } else if (a == "--steps") {
       opt.steps = std::atoi(next().c_str());
     } else if (a == "--clients") {

@@ -13,6 +13,23 @@ std::string RespNil() { return "$-1\r\n"; }
 std::string RespOk() { return "+OK\r\n"; }
 std::string RespErr(const std::string& msg) { return "-" + msg + "\r\n"; }
 
+std::string Printable(std::string_view bytes, size_t max) {
+  std::string out;
+  for (char c : bytes.substr(0, max)) {
+    if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (static_cast<unsigned char>(c) < 32 || static_cast<unsigned char>(c) > 126) {
+      out += '?';
+    } else {
+      out += c;
+    }
+  }
+  if (bytes.size() > max) out += "...";
+  return out;
+}
+
 namespace {
 
 const char kNotInt[] = "ERR value is not an integer or out of range";

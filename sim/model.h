@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace cairn::sim {
@@ -67,5 +68,8 @@ std::string RespBulk(const std::string& s);
 std::string RespNil();
 std::string RespOk();
 std::string RespErr(const std::string& msg);
+// Bytes for a trace or a failure message: CR and LF escaped, other control
+// and non-ASCII bytes as '?', cut after max bytes.
+std::string Printable(std::string_view bytes, size_t max = 120);
 
 }  // namespace cairn::sim

@@ -37,23 +37,6 @@ std::string Show(const std::vector<std::string>& argv) {
   return out;
 }
 
-std::string Printable(std::string_view bytes, size_t max = 100) {
-  std::string out;
-  for (char c : bytes.substr(0, max)) {
-    if (c == '\r') {
-      out += "\\r";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (static_cast<unsigned char>(c) < 32 || static_cast<unsigned char>(c) > 126) {
-      out += '?';
-    } else {
-      out += c;
-    }
-  }
-  if (bytes.size() > max) out += "...";
-  return out;
-}
-
 std::string InAof(const std::string& name) { return std::string(kAofDir) + "/" + name; }
 const std::string kIncr1 = InAof("appendonly.aof.1.incr.aof");
 const std::string kIncr2 = InAof("appendonly.aof.2.incr.aof");
@@ -639,7 +622,7 @@ std::vector<std::pair<std::string, std::function<void(World&)>>> RewriteSweep() 
 }
 
 // redis#5177: garbage at the tail after power loss, not a clean cut.
-void GarbageTail(World& w, bool load_truncated) {
+void GarbageTail(World& w, bool load_truncated, uint64_t sector, size_t garbage) {
   Status st = w.Start("everysec");
   w.Require(st.ok(), "the engine starts", st.message());
   w.Deliver();
@@ -650,9 +633,8 @@ void GarbageTail(World& w, bool load_truncated) {
   uint64_t synced = w.fs().DurableSize(kIncr1);
   for (int i = 0; i < 20; ++i) w.Do({"SET", "b" + std::to_string(i), std::string(100, 'b')});
   w.Require(w.File(kIncr1).size() > synced + 1024, "more than two sectors are unsynced");
-  // Power loss: the tail is cut at its second sector boundary and the
-  // sector after it holds garbage.
-  w.fs().PlanCrashTail(kIncr1, CrashFs::TailPlan{CrashFs::TailPlan::kGarbage, 2, 300});
+  // Power loss: the tail is cut at a sector boundary and garbage follows.
+  w.fs().PlanCrashTail(kIncr1, CrashFs::TailPlan{CrashFs::TailPlan::kGarbage, sector, garbage});
   w.Crash("power loss with a garbage tail");
   uint64_t torn = w.File(kIncr1).size();
   if (!load_truncated) {
@@ -671,7 +653,7 @@ void GarbageTail(World& w, bool load_truncated) {
   }
   w.Restart("power loss with a garbage tail");
   uint64_t cut = w.File(kIncr1).size();
-  w.Require(cut >= synced && cut < torn - 300,
+  w.Require(cut >= synced && cut <= torn - garbage,
             "the garbage was cut off, the synced part kept (file " + std::to_string(torn) + " -> " +
                 std::to_string(cut) + " bytes)");
   w.Require(
@@ -1126,7 +1108,7 @@ void MiddleDamageRefused(World& w, bool middle_file) {
 // Pages of an unsynced tail reach the disk out of order: a hole of zeros in
 // the middle with whole batches after it. The loader must refuse (past the
 // synced offset); a cut at the refused offset leaves a prefix.
-void ReorderedPagesHole(World& w) {
+void ReorderedPagesHole(World& w, uint64_t pages) {
   Status st = w.Start("everysec");
   w.Require(st.ok(), "the engine starts", st.message());
   w.Deliver();
@@ -1136,8 +1118,8 @@ void ReorderedPagesHole(World& w) {
   uint64_t synced = w.fs().DurableSize(kIncr1);
   for (int i = 0; i < 30; ++i) w.Do({"SET", "p" + std::to_string(i), std::string(400, 'p')});
   w.Require(w.File(kIncr1).size() > synced + 3 * 4096, "the unsynced tail spans four pages");
-  // Pages 0 and 2 reach the disk, page 1 does not.
-  w.fs().PlanCrashTail(kIncr1, CrashFs::TailPlan{CrashFs::TailPlan::kPages, 0, 0, 0b101});
+  // Some pages reach the disk, an earlier one does not.
+  w.fs().PlanCrashTail(kIncr1, CrashFs::TailPlan{CrashFs::TailPlan::kPages, 0, 0, pages});
   w.Crash("power loss; the tail's pages reached the disk out of order");
   Status refused = w.Start("everysec");
   w.Require(!refused.ok() && refused.message().find("damaged at offset") != std::string::npos,
@@ -1174,12 +1156,23 @@ const std::vector<Scenario>& All() {
         "the loader cuts the garbage at the last valid batch and keeps the synced part; the rest "
         "is a prefix",
         ""},
-       [] { return One([](World& w) { GarbageTail(w, true); }); }},
+       [] {
+         std::vector<std::pair<std::string, std::function<void(World&)>>> runs;
+         for (uint64_t sector : {0, 1, 2, 3, 5}) {
+           for (size_t garbage : {1, 300, 700}) {
+             runs.emplace_back(
+                 "cut at sector " + std::to_string(sector) + ", " + std::to_string(garbage) +
+                     " garbage bytes",
+                 [sector, garbage](World& w) { GarbageTail(w, true, sector, garbage); });
+           }
+         }
+         return runs;
+       }},
       {{"garbage-tail-refused", "redis#5177 with aof-load-truncated no",
         "the loader refuses, naming the file and an offset between the synced part and the "
         "garbage",
         ""},
-       [] { return One([](World& w) { GarbageTail(w, false); }); }},
+       [] { return One([](World& w) { GarbageTail(w, false, 2, 300); }); }},
       {{"always-fsync-error", "redis#8342/#8347: an fsync error ignored under always",
         "no reply (nor a read of the value) released before its fsync, never after a failed one; "
         "the engine exits; prefix rule after restart",
@@ -1265,7 +1258,14 @@ const std::vector<Scenario>& All() {
       {{"reordered-pages-hole", "unsynced pages reaching the disk out of order",
         "the loader refuses the hole past the synced offset; a cut there recovers a prefix",
         "loader-skips-damage"},
-       [] { return One(ReorderedPagesHole); }},
+       [] {
+         std::vector<std::pair<std::string, std::function<void(World&)>>> runs;
+         for (uint64_t pages : {0b101, 0b110, 0b1001, 0b1011, 0b1100}) {
+           runs.emplace_back("pages kept (bit per page) " + std::to_string(pages),
+                             [pages](World& w) { ReorderedPagesHole(w, pages); });
+         }
+         return runs;
+       }},
   };
   return all;
 }

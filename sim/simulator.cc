@@ -34,23 +34,6 @@ std::string Show(const std::vector<std::string>& argv) {
   return out;
 }
 
-std::string Printable(std::string_view bytes, size_t max = 120) {
-  std::string out;
-  for (char c : bytes.substr(0, max)) {
-    if (c == '\r') {
-      out += "\\r";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (static_cast<unsigned char>(c) < 32 || static_cast<unsigned char>(c) > 126) {
-      out += '?';
-    } else {
-      out += c;
-    }
-  }
-  if (bytes.size() > max) out += "...";
-  return out;
-}
-
 struct Request {
   size_t end;  // offset in the connection's byte stream just past it
   std::vector<std::string> argv;
