@@ -40,6 +40,11 @@ class EngineReplayer final : public aof::Replayer {
   explicit EngineReplayer(Engine& e) : engine_(e) {}
   Status Apply(std::span<const std::string_view> args) override { return engine_.Replay(args); }
   void BeginFile() override { engine_.ResetLoaderSession(); }
+  void SizeHint(int db, uint64_t keys, uint64_t expiring) override {
+    Keyspace& ks = engine_.keyspace();
+    if (db < 0 || db >= ks.count()) return;
+    ks.db(db).Reserve(keys, expiring);
+  }
 
  private:
   Engine& engine_;
@@ -75,8 +80,9 @@ struct Durability::Walk {
   // Keys handled before the walk reached them, per database: written at
   // their cut value, or born after the cut. The walk skips them.
   std::vector<std::unordered_set<std::string>> handled;
-  std::string buf;  // base records not yet appended to the temp file
-  int buf_db = -1;  // the SELECT in effect in the base
+  std::vector<bool> hinted;  // the base has a size hint for the database
+  std::string buf;           // base records not yet appended to the temp file
+  int buf_db = -1;           // the SELECT in effect in the base
   uint64_t emitted = 0;
 };
 
@@ -253,6 +259,7 @@ void Durability::WriteBase(std::string& out) {
     Database& db = ks.db(i);
     if (db.size() == 0) continue;
     aof::AppendSelect(out, i);
+    aof::AppendSizeHint(out, i, db.size(), db.expires().size());
     db.main().ForEach([&](Entry* e) {
       std::string_view set[] = {"SET", e->key(), e->StringValue(num)};
       aof::AppendRecord(out, set);
@@ -279,6 +286,7 @@ Status Durability::StartRewrite() {
   if (!st.ok()) return Status::Invalid("ERR " + st.message());
   walk_ = std::make_unique<Walk>();
   walk_->handled.resize(static_cast<size_t>(engine_.keyspace().count()));
+  walk_->hinted.resize(static_cast<size_t>(engine_.keyspace().count()));
   return Status::Ok();
 }
 
@@ -287,6 +295,12 @@ void Durability::EmitEntry(int db, const Entry* e) {
   if (w.buf_db != db) {
     aof::AppendSelect(w.buf, db);
     w.buf_db = db;
+    if (!w.hinted[static_cast<size_t>(db)]) {
+      // The database's size as the walk meets it: a hint, not a count.
+      w.hinted[static_cast<size_t>(db)] = true;
+      const Database& d = engine_.keyspace().db(db);
+      aof::AppendSizeHint(w.buf, db, d.size(), d.expires().size());
+    }
   }
   char num[kInt64Chars];
   char when[kInt64Chars];

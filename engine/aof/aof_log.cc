@@ -126,13 +126,14 @@ Status AofLog::Open(const LoadOutcome& loaded) {
     if (!f.ok()) return f.status().Prefixed("aof: cannot open incr file");
     file_ = std::move(f).value();
     selected_db_ = -1;
-    // Records kept after the file's last checksum (a Redis-written file, or
-    // a torn batch whose kept part ends on a record boundary): the first
-    // checksum this log writes covers them too, as the loader will count.
+    // Records kept after the file's last checksum (a Redis-written file, a
+    // torn batch whose kept part ends on a record boundary, or a file cut by
+    // kv-check-aof --fix) were loaded: they are sealed with a checksum.
     if (loaded.last_size > loaded.last_covered_end && file_->Size() == loaded.last_size) {
       auto bytes = ReadWholeFile(fs, path);
       if (!bytes.ok()) return bytes.status().Prefixed("aof: reading the last incr file");
       uncovered_ = bytes.value().substr(loaded.last_covered_end);
+      SealUncoveredTail();
     }
   }
   if (need_manifest) {
@@ -149,7 +150,39 @@ Status AofLog::Open(const LoadOutcome& loaded) {
   return Status::Ok();
 }
 
-Status AofLog::WriteFreshBase(const Manifest& previous, const BaseWriter& writer, Action then) {
+void AofLog::SealUncoveredTail() {
+  // The loaded state includes these records, so it must not lose them again.
+  // Were the first batch's checksum the only one covering them, a crash that
+  // tore that batch would make the next load cut back to the last checksum,
+  // taking records clients have already seen. So a checksum line covering
+  // them alone is written and made durable before anything follows it.
+  std::array<char, kChecksumLineMax> line{};
+  const size_t len = FormatChecksum(uncovered_, line);
+  const uint64_t before = file_->Size();
+  size_t n = 0;
+  Status st = file_->Append(std::string_view(line.data(), len), &n);
+  if (!st.ok() || n != len) {
+    // The first batch's checksum covers them instead (uncovered_ stays).
+    if (n > 0) (void)file_->Truncate(before);
+    return;
+  }
+  uncovered_.clear();
+  uncovered_.shrink_to_fit();
+  written_ += n;
+  incr_bytes_ += n;
+  const uint64_t position = written_;
+  const uint64_t logical = tracker_.Add(position);
+  ++file_sync_inflight_;
+  synced_request_ = position;
+  sealing_ = true;
+  Sync(file_.get(), "", [this, logical, position](const Status& s) {
+    sealing_ = false;
+    OnFileSyncDone(logical, position, s);
+  });
+}
+
+Status AofLog::WriteFreshBase(const Manifest& previous, const BaseWriter& writer,
+                              const Action& then) {
   FileSystem& fs = env_.fs();
   const AofPaths& p = options_.paths;
   // Sequence numbers continue from any earlier manifest, so no name is reused.
@@ -358,6 +391,8 @@ void AofLog::Flush(bool force) {
   // Nothing goes into a new incr file before a manifest naming it is in
   // place: a crash must never leave records in a file no manifest lists.
   if (!incr_listed_) return;
+  // Nor after an unsealed tail (SealUncoveredTail) until its seal is durable.
+  if (sealing_) return;
   // Periods are measured on the monotonic clock: a wall clock set back
   // must not stall the everysec fsync (Redis's wall-clock test would).
   const int64_t mono_ms = MonoMs();

@@ -173,10 +173,13 @@ class AofLog {
   bool WriteBatch();
   Status OpenNewIncr();
   // Writes a base from writer and asks for its sync; then runs on completion.
-  Status WriteFreshBase(const Manifest& previous, const BaseWriter& writer, Action then = nullptr);
+  Status WriteFreshBase(const Manifest& previous, const BaseWriter& writer,
+                        const Action& then = nullptr);
   void MaybeFinishRewrite();
   // A completion a rewrite waits for (barrier: a SyncTracker id, or 0).
   Action Waited(const std::string& what, uint64_t barrier);
+  // Writes and syncs a checksum over uncovered_ (Open).
+  void SealUncoveredTail();
   void FinishRewrite(const Status& st);
 
   Env& env_;
@@ -224,6 +227,8 @@ class AofLog {
   // The current incr file is named by the manifest on disk (else its records
   // wait in batch_).
   bool incr_listed_ = true;
+  // The seal of the opened file's unchecked tail is being synced.
+  bool sealing_ = false;
   // OpenFresh's base is not durable and named yet.
   bool fresh_pending_ = false;
   // False once OpenFresh's base failed its sync (manifest_ still names it).

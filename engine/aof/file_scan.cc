@@ -1,5 +1,6 @@
 #include "engine/aof/file_scan.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "engine/aof/crc32c.h"
@@ -10,6 +11,9 @@
 
 namespace cairn::aof {
 namespace {
+
+// The shortest record that creates a key: "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$0\r\n\r\n".
+constexpr uint64_t kMinRecordBytes = 26;
 
 bool Verifies(std::string_view data, size_t batch_start, size_t at, const Checksum& c) {
   if (at < batch_start || at - batch_start != c.length) return false;
@@ -155,6 +159,11 @@ ScanResult ScanRecords(std::string_view data, size_t start, Replayer* replayer, 
           last_verified = it.end;
           batch_start = it.end;
           r.covered_end = it.end;
+        } else if (auto h = ParseSizeHint(it.line); h && replayer != nullptr) {
+          // A damaged hint must not reserve more than the file could hold:
+          // every key needs a record of at least kMinRecordBytes.
+          const uint64_t most = (data.size() - it.end) / kMinRecordBytes;
+          replayer->SizeHint(h->db, std::min(h->keys, most), std::min(h->expiring, most));
         } else if (ts_limit >= 0 && it.line.substr(0, 4) == "#TS:" &&
                    r.timestamp_cut == std::string_view::npos) {
           auto ts = ParseInt64(it.line.substr(4));

@@ -35,6 +35,9 @@ class Replayer {
   virtual Status Apply(std::span<const std::string_view> args) = 0;
   // A new file starts: Redis loads each file with a fresh client (db 0).
   virtual void BeginFile() {}
+  // A base's size hint for database db (record.h), already bounded by the
+  // bytes left in the file. Only capacity may change, never contents.
+  virtual void SizeHint(int /*db*/, uint64_t /*keys*/, uint64_t /*expiring*/) {}
 };
 
 struct ScanResult {

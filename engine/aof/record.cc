@@ -51,6 +51,34 @@ void AppendTimestamp(std::string& out, int64_t unix_seconds) {
   out.append("\r\n");
 }
 
+void AppendSizeHint(std::string& out, int db, uint64_t keys, uint64_t expiring) {
+  char buf[24];
+  out.append(kSizeHintPrefix);
+  out.append(buf, FormatInt64(db, buf));
+  out.push_back(':');
+  out.append(buf, FormatInt64(static_cast<int64_t>(keys), buf));
+  out.push_back(':');
+  out.append(buf, FormatInt64(static_cast<int64_t>(expiring), buf));
+  out.append("\r\n");
+}
+
+std::optional<SizeHint> ParseSizeHint(std::string_view line) {
+  if (line.substr(0, kSizeHintPrefix.size()) != kSizeHintPrefix) return std::nullopt;
+  line.remove_prefix(kSizeHintPrefix.size());
+  int64_t fields[3];
+  for (int i = 0; i < 3; ++i) {
+    size_t colon = i < 2 ? line.find(':') : line.size();
+    if (colon == std::string_view::npos) return std::nullopt;
+    auto v = ParseInt64(line.substr(0, colon));
+    if (!v || *v < 0) return std::nullopt;
+    fields[i] = *v;
+    line.remove_prefix(i < 2 ? colon + 1 : colon);
+  }
+  if (fields[0] > INT32_MAX) return std::nullopt;
+  return SizeHint{static_cast<int>(fields[0]), static_cast<uint64_t>(fields[1]),
+                  static_cast<uint64_t>(fields[2])};
+}
+
 std::optional<Checksum> ParseChecksum(std::string_view line) {
   if (line.substr(0, kChecksumPrefix.size()) != kChecksumPrefix) return std::nullopt;
   line.remove_prefix(kChecksumPrefix.size());

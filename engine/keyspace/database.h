@@ -79,6 +79,12 @@ class Database {
   // Heap strings changed in place report their growth here.
   void AdjustBytes(ptrdiff_t delta) { entry_bytes_ += static_cast<size_t>(delta); }
 
+  // Sizes the empty tables for this many keys (see Dict::Reserve).
+  void Reserve(size_t keys, size_t expiring) {
+    main_.Reserve(keys);
+    expires_.Reserve(expiring);
+  }
+
   // Frees every entry.
   void Clear();
   void swap(Database& o) noexcept;

@@ -259,6 +259,16 @@ class Dict {
     return first;
   }
 
+  // Sizes an empty table for n entries in one step (a loader's size hint),
+  // so filling it needs no rehash. A table holding entries, or one that must
+  // not resize now, is left as it is.
+  void Reserve(size_t n) {
+    if (size() != 0 || rehashing() || resize_paused_ > 0 || n <= Buckets(0)) return;
+    std::free(t_[0].buckets);
+    t_[0] = Table{};
+    StartResize(n);
+  }
+
   // Drops every entry from the table (the caller frees them first if it owns
   // them) and returns to the empty state.
   void Clear() {

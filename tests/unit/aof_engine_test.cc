@@ -259,6 +259,35 @@ TEST(AofEngine, TornTailOfTheLastFileIsCutWithAWarning) {
   EXPECT_TRUE(warned);
 }
 
+TEST(AofEngine, LoadedRecordsAfterTheLastChecksumAreSealedBeforeAnythingFollows) {
+  AofWorld w;
+  ASSERT_TRUE(w.Start().ok());
+  w.Run({"SET", "a", "1"});
+  // A record after the last checksum that ends cleanly (appended by Redis, a
+  // torn batch cut on a record boundary, or a kv-check-aof --fix cut): kept.
+  const std::string rec_c = "*3\r\n$3\r\nSET\r\n$1\r\nc\r\n$1\r\n3\r\n";
+  w.File("appendonly.aof.1.incr.aof") += rec_c;
+  ASSERT_TRUE(w.Restart().ok());
+  EXPECT_EQ(w.Run({"GET", "c"}, false), "$1\r\n3\r\n");
+  // Until the seal is durable, nothing is written after it.
+  const std::string& sealed = w.File("appendonly.aof.1.incr.aof");
+  const size_t sealed_size = sealed.size();
+  const size_t seal_at = sealed.rfind(rec_c) + rec_c.size();
+  ASSERT_LT(seal_at, sealed_size);  // c's record is followed by its seal
+  EXPECT_EQ(sealed.compare(seal_at, 7, "#cairn:"), 0);
+  w.Run({"SET", "d", "4"}, false);
+  EXPECT_EQ(w.File("appendonly.aof.1.incr.aof").size(), sealed_size);
+  w.DeliverSyncs();
+  w.Run({"SET", "e", "5"});
+  std::string& incr = w.File("appendonly.aof.1.incr.aof");
+  ASSERT_GT(incr.size(), sealed_size);
+  // A crash tears the first batch after the seal: the load cuts back to the
+  // seal, never before it, so c (which clients saw) survives.
+  incr.resize(sealed_size + 10);
+  ASSERT_TRUE(w.Restart().ok());
+  EXPECT_EQ(w.Run({"MGET", "a", "c", "d"}), "*3\r\n$1\r\n1\r\n$1\r\n3\r\n$-1\r\n");
+}
+
 TEST(AofEngine, TornTailIsRefusedWhenAofLoadTruncatedIsNo) {
   AofWorld w({"--aof-load-truncated", "no"});
   ASSERT_TRUE(w.Start().ok());
@@ -497,6 +526,32 @@ void FinishRewrite(AofWorld& w) {
     w.DeliverSyncs();
   }
   ASSERT_FALSE(w.engine().durability().log()->rewrite_in_progress());
+}
+
+TEST(AofEngine, ABaseCarriesSizeHintsAndTheRestartSizesTablesOnce) {
+  AofWorld w;
+  ASSERT_TRUE(w.Start().ok());
+  w.DeliverSyncs();
+  for (int i = 0; i < 300; ++i) w.Run({"SET", "k" + std::to_string(i), "v"});
+  w.Run({"SET", "t", "v", "EX", "100"});
+  w.Run({"SELECT", "3"});
+  for (int i = 0; i < 20; ++i) w.Run({"SET", "x" + std::to_string(i), "v"});
+  w.Run({"BGREWRITEAOF"}, false);
+  w.DeliverSyncs();
+  w.DeliverSyncs();
+  ASSERT_FALSE(w.engine().durability().log()->rewrite_in_progress());
+  const std::string& base = w.File("appendonly.aof.2.base.aof");
+  EXPECT_NE(base.find("#cairn-size:0:301:1\r\n"), std::string::npos);
+  EXPECT_NE(base.find("#cairn-size:3:20:0\r\n"), std::string::npos);
+  ASSERT_TRUE(w.Restart().ok());
+  // Sized once for the hint (512 buckets for 301 keys), never rehashed.
+  Database& db0 = w.engine().keyspace().db(0);
+  EXPECT_EQ(db0.size(), 301u);
+  EXPECT_EQ(db0.main().bucket_count(), 512u);
+  EXPECT_FALSE(db0.main().rehashing());
+  EXPECT_EQ(db0.expires().size(), 1u);
+  EXPECT_EQ(w.engine().keyspace().db(3).size(), 20u);
+  EXPECT_EQ(w.Run({"PTTL", "t"}), ":100000\r\n");
 }
 
 TEST(AofEngine, GrowthPastTheThresholdRewritesAutomatically) {

@@ -40,7 +40,11 @@ class Collect final : public Replayer {
     if (fail_on == line) return Status::Corruption("refused " + line);
     return Status::Ok();
   }
+  void SizeHint(int db, uint64_t keys, uint64_t expiring) override {
+    hints.push_back({db, keys, expiring});
+  }
   std::vector<std::string> lines;
+  std::vector<::cairn::aof::SizeHint> hints;
   std::string fail_on;
 };
 
@@ -168,6 +172,50 @@ TEST(AofManifest, RefusesMalformedLinesNamingThem) {
     EXPECT_NE(m.status().message().find(c.want), std::string::npos)
         << c.text << " -> " << m.status().message();
   }
+}
+
+TEST(AofRecord, SizeHintRoundTripsAndMalformedOnesAreNotHints) {
+  std::string line;
+  AppendSizeHint(line, 3, 1000000, 42);
+  EXPECT_EQ(line, "#cairn-size:3:1000000:42\r\n");
+  auto h = ParseSizeHint(std::string_view(line).substr(0, line.size() - 2));
+  ASSERT_TRUE(h.has_value());
+  EXPECT_EQ(h->db, 3);
+  EXPECT_EQ(h->keys, 1000000u);
+  EXPECT_EQ(h->expiring, 42u);
+  for (std::string_view bad : {"#cairn-size:", "#cairn-size:1:2", "#cairn-size:1:2:3:4",
+                               "#cairn-size:-1:2:3", "#cairn-size:1:x:3", "#cairn-size:1::3",
+                               "#cairn-size:99999999999:1:1", "#cairn:12:0000abcd", "#TS:5"}) {
+    EXPECT_FALSE(ParseSizeHint(bad).has_value()) << bad;
+  }
+  // Not a checksum either: the prefixes differ after "#cairn".
+  EXPECT_FALSE(ParseChecksum("#cairn-size:3:1000000:42").has_value());
+}
+
+TEST(AofScan, SizeHintsReachTheReplayerBoundedByTheBytesLeft) {
+  std::string records;
+  AppendSizeHint(records, 0, 2, 1);
+  records += Rec({"SET", "a", "1"}) + Rec({"SET", "b", "2"}) + Rec({"PEXPIREAT", "b", "9"});
+  // A damaged hint (bit rot in the count) must not reserve a huge table:
+  // at most one key per 26 bytes left in the file.
+  AppendSizeHint(records, 1, uint64_t{1} << 60, uint64_t{1} << 60);
+  records += Rec({"SELECT", "1"}) + Rec({"SET", "c", "3"});
+  std::string data = Batch(records);
+  Collect c;
+  ScanResult r = ScanRecords(data, 0, &c);
+  ASSERT_EQ(r.outcome, ScanResult::Outcome::kClean);
+  ASSERT_EQ(c.hints.size(), 2u);
+  EXPECT_EQ(c.hints[0].db, 0);
+  EXPECT_EQ(c.hints[0].keys, 2u);
+  EXPECT_EQ(c.hints[0].expiring, 1u);
+  EXPECT_EQ(c.hints[1].db, 1);
+  const size_t second = data.find("#cairn-size:1:");
+  const size_t left = data.size() - data.find('\n', second) - 1;
+  EXPECT_EQ(c.hints[1].keys, left / 26);
+  EXPECT_EQ(c.hints[1].expiring, left / 26);
+  // Hints are annotations: the records are exactly the file's records.
+  EXPECT_EQ(c.lines, (std::vector<std::string>{"SET a 1", "SET b 2", "PEXPIREAT b 9", "SELECT 1",
+                                               "SET c 3"}));
 }
 
 TEST(AofScan, CleanFileAppliesEveryRecord) {

@@ -98,6 +98,24 @@ TEST_F(DictTest, GrowsIncrementally) {
   ExpectConsistent();
 }
 
+TEST_F(DictTest, ReserveSizesAnEmptyTableOnceAndLeavesAFullOneAlone) {
+  d_.Reserve(1000);
+  EXPECT_EQ(d_.bucket_count(), 1024u);
+  for (int i = 0; i < 1000; ++i) Add(Key(i));
+  EXPECT_FALSE(d_.rehashing());  // filled without a resize
+  EXPECT_EQ(d_.bucket_count(), 1024u);
+  d_.Reserve(1u << 20);  // holds entries: a hint no longer applies
+  EXPECT_EQ(d_.bucket_count(), 1024u);
+  ExpectConsistent();
+  for (int i = 0; i < 1000; ++i) Remove(Key(i));
+  d_.PauseResize();
+  d_.Reserve(4096);  // a walk is running: no resize
+  EXPECT_EQ(d_.bucket_count(), 1024u);
+  d_.ResumeResize();
+  d_.Reserve(16);  // smaller than the table: nothing to do
+  EXPECT_EQ(d_.bucket_count(), 1024u);
+}
+
 TEST_F(DictTest, EveryOperationWorksWhileRehashing) {
   for (int i = 0; i < 64; ++i) Add(Key(i));
   FinishRehash();
