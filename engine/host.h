@@ -22,8 +22,9 @@ struct ProcessFacts {
   int arch_bits = 64;
   std::string compiler;  // "12.2.0" (INFO gcc_version)
   std::string multiplexing_api = "epoll";
-  int64_t tcp_port = 0;              // the port actually bound (port 0 picks one)
-  uint64_t total_system_memory = 0;  // physical memory of the machine, bytes
+  int64_t tcp_port = 0;                // the port actually bound (port 0 picks one)
+  uint64_t total_system_memory = 0;    // physical memory of the machine, bytes
+  std::string mem_allocator = "libc";  // the malloc serving the process (INFO)
 };
 
 // CPU time in microseconds: the process, its children, and the thread that

@@ -18,6 +18,7 @@
 
 #include "engine/engine.h"
 #include "engine/version.h"
+#include "net/allocator.h"
 #include "net/fault_env.h"
 #include "net/posix_env.h"
 #include "net/server.h"
@@ -46,7 +47,9 @@ bool ReadAll(std::istream& in, std::string* out) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+namespace {
+
+int RunServer(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (!args.empty() && (args[0] == "-v" || args[0] == "--version")) {
     std::printf("kv-server v=%s (Cairn; speaks Redis %s)\n", cairn::kCairnVersion,
@@ -112,21 +115,23 @@ int main(int argc, char** argv) {
   }
   boost::asio::io_context io(1);
   cairn::Server server(io, env);
+  server.set_allocator_name(cairn::AllocatorName());
   // Process tests script disk faults through a control file (net/fault_env.h).
   std::unique_ptr<cairn::FaultEnv> fault_env;
   if (const char* control = std::getenv("CAIRN_FAULT_FILE"); control != nullptr && *control) {
     fault_env = std::make_unique<cairn::FaultEnv>(env, control);
   }
   cairn::FaultEnv* faults = fault_env.get();
-  env.posix_fs().set_completion([&io, &server, faults](uint64_t token, cairn::Status status) {
-    boost::asio::post(io, [&server, faults, token, status] {
-      cairn::Status st = status;
-      if (faults != nullptr && faults->fault_fs().TakeFailedSync(token)) {
-        st = cairn::Status::Io("fdatasync: Input/output error", 5);
-      }
-      server.OnSyncDone(token, st);
-    });
-  });
+  env.posix_fs().set_completion(
+      [&io, &server, faults](uint64_t token, const cairn::Status& status) {
+        boost::asio::post(io, [&server, faults, token, status] {
+          cairn::Status st = status;
+          if (faults != nullptr && faults->fault_fs().TakeFailedSync(token)) {
+            st = cairn::Status::Io("fdatasync: Input/output error", 5);
+          }
+          server.OnSyncDone(token, st);
+        });
+      });
 
   const cairn::Settings settings_copy = config.settings();
   cairn::Env& engine_env = fault_env ? static_cast<cairn::Env&>(*fault_env) : env;
@@ -167,4 +172,18 @@ int main(int argc, char** argv) {
   env.posix_fs().StopSyncs();  // its completions post to io, which dies first
   env.logger().Log(cairn::LogLevel::kNotice, "Cairn is now ready to exit, bye bye...");
   return code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  cairn::ConfigureAllocator();
+  try {
+    return RunServer(argc, argv);
+  } catch (const std::exception& e) {
+    // Nothing is meant to throw this far (errors are values); if something
+    // does (std::bad_alloc), say so and exit rather than abort.
+    std::fprintf(stderr, "kv-server: fatal: %s\n", e.what());
+    return 1;
+  }
 }

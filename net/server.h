@@ -3,8 +3,9 @@
 // One thread owns the io_context, the Engine and every client socket, as
 // Redis's main thread does. A wake-up is bounded explicitly: run_one() waits
 // for the first ready event, poll() runs every other one already ready; each
-// readable connection is read once (a non-blocking read straight into the
-// engine's input buffer, which parses and executes every complete request).
+// readable connection is read once (an async_read_some straight into the
+// engine's input buffer, which parses and executes every complete request;
+// bytes read just as back-pressure began wait unparsed until it ends).
 // Then the batch ends (Engine::EndBatch, the group-commit point), every
 // session with releasable output is written with one non-blocking write, and
 // reads are re-armed. A socket that cannot take all its output waits for
@@ -42,6 +43,9 @@ class Server final : public EngineHost {
   // A sync requested through the PosixEnv finished (on this thread).
   void OnSyncDone(uint64_t token, const Status& status) { engine_->OnSynced(token, status); }
 
+  // INFO's mem_allocator (kv-server's main knows which malloc it linked).
+  void set_allocator_name(std::string name) { allocator_name_ = std::move(name); }
+
   // The first bound TCP port (after Listen), or 0.
   uint16_t bound_port() const { return bound_port_; }
 
@@ -60,7 +64,8 @@ class Server final : public EngineHost {
 
   void Accept(const std::shared_ptr<Listener>& l);
   void ArmRead(const ConnectionPtr& c);
-  void OnReadable(const ConnectionPtr& c);
+  void OnRead(const ConnectionPtr& c, size_t n);
+  void Resume(const ConnectionPtr& c);
   void AfterWake();
   void Flush(const ConnectionPtr& c);
   void ArmWrite(const ConnectionPtr& c);
@@ -85,6 +90,7 @@ class Server final : public EngineHost {
   // SIGHUP reopens the logfile (log rotation: the rotator renames the file,
   // then signals; later lines go to a new file under the configured name).
   boost::asio::signal_set hup_signals_;
+  std::string allocator_name_ = "libc";
   uint16_t bound_port_ = 0;
   bool stopping_ = false;
 };

@@ -241,7 +241,7 @@ void MemorySection(Engine& engine, InfoText& w) {
   w.Uint("mem_clients_normal", m.clients);
   w.Int("mem_cluster_links", 0);
   w.Int("mem_aof_buffer", 0);
-  w.Str("mem_allocator", "libc");
+  w.Str("mem_allocator", engine.host().Facts().mem_allocator);
   w.Int("active_defrag_running", 0);
   w.Int("lazyfree_pending_objects", 0);
   w.Int("lazyfreed_objects", 0);
