@@ -7,6 +7,7 @@
 //   kv-check-aof [--fix] [--yes] [--truncate-to-timestamp T] <file.manifest|file.aof>
 //
 // Exit status: 0 when valid (or repaired), 1 otherwise.
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -15,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "engine/aof/file_scan.h"
@@ -136,6 +138,19 @@ FileCheck CheckFile(const std::string& path, const std::string& shown, int64_t t
   return fc;
 }
 
+// Cuts the file and makes the cut durable before the server can start on it:
+// an unsynced truncate can be undone by a power loss after the server has
+// appended where the cut was, leaving damage before bytes it synced.
+bool TruncateDurably(const std::string& path, size_t size) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  bool ok = ::ftruncate(fd, static_cast<off_t>(size)) == 0 && ::fsync(fd) == 0;
+  int saved = errno;
+  ::close(fd);
+  errno = saved;
+  return ok;
+}
+
 int Truncate(const Options& o, const std::string& path, const std::string& shown,
              const FileCheck& fc) {
   std::printf("This will shrink the AOF %s from %zu bytes, with %zu bytes, to %zu bytes\n",
@@ -144,7 +159,7 @@ int Truncate(const Options& o, const std::string& path, const std::string& shown
     std::printf("Aborting...\n");
     return 1;
   }
-  if (::truncate(path.c_str(), static_cast<off_t>(fc.ok_up_to)) != 0) {
+  if (!TruncateDurably(path, fc.ok_up_to)) {
     std::printf("Failed to truncate AOF %s: %s\n", shown.c_str(), std::strerror(errno));
     return 1;
   }
@@ -153,7 +168,7 @@ int Truncate(const Options& o, const std::string& path, const std::string& shown
 }
 
 int TruncateToTimestamp(const std::string& path, const std::string& shown, size_t at, int64_t ts) {
-  if (::truncate(path.c_str(), static_cast<off_t>(at)) != 0) {
+  if (!TruncateDurably(path, at)) {
     std::printf("Failed to truncate AOF %s to timestamp %lld: %s\n", shown.c_str(),
                 static_cast<long long>(ts), std::strerror(errno));
     return 1;

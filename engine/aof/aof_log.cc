@@ -126,6 +126,7 @@ Status AofLog::Open(const LoadOutcome& loaded) {
     if (!f.ok()) return f.status().Prefixed("aof: cannot open incr file");
     file_ = std::move(f).value();
     selected_db_ = -1;
+    bool sealed = false;
     // Records kept after the file's last checksum (a Redis-written file, a
     // torn batch whose kept part ends on a record boundary, or a file cut by
     // kv-check-aof --fix) were loaded: they are sealed with a checksum.
@@ -133,8 +134,13 @@ Status AofLog::Open(const LoadOutcome& loaded) {
       auto bytes = ReadWholeFile(fs, path);
       if (!bytes.ok()) return bytes.status().Prefixed("aof: reading the last incr file");
       uncovered_ = bytes.value().substr(loaded.last_covered_end);
-      SealUncoveredTail();
+      sealed = SealUncoveredTail();
     }
+    // A torn tail the load cut off: the cut is made durable before anything
+    // is appended where the tail was. Otherwise a power loss could bring back
+    // the old tail's sector under newer ones -- damage in the middle, before
+    // bytes already durable, which no later start could accept.
+    if (loaded.truncated && !sealed) SyncBeforeAppending();
   }
   if (need_manifest) {
     uint64_t barrier = tracker_.Add(0);
@@ -150,7 +156,7 @@ Status AofLog::Open(const LoadOutcome& loaded) {
   return Status::Ok();
 }
 
-void AofLog::SealUncoveredTail() {
+bool AofLog::SealUncoveredTail() {
   // The loaded state includes these records, so it must not lose them again.
   // Were the first batch's checksum the only one covering them, a crash that
   // tore that batch would make the next load cut back to the last checksum,
@@ -164,12 +170,17 @@ void AofLog::SealUncoveredTail() {
   if (!st.ok() || n != len) {
     // The first batch's checksum covers them instead (uncovered_ stays).
     if (n > 0) (void)file_->Truncate(before);
-    return;
+    return false;
   }
   uncovered_.clear();
   uncovered_.shrink_to_fit();
   written_ += n;
   incr_bytes_ += n;
+  SyncBeforeAppending();
+  return true;
+}
+
+void AofLog::SyncBeforeAppending() {
   const uint64_t position = written_;
   const uint64_t logical = tracker_.Add(position);
   ++file_sync_inflight_;
@@ -391,7 +402,7 @@ void AofLog::Flush(bool force) {
   // Nothing goes into a new incr file before a manifest naming it is in
   // place: a crash must never leave records in a file no manifest lists.
   if (!incr_listed_) return;
-  // Nor after an unsealed tail (SealUncoveredTail) until its seal is durable.
+  // Nor after a seal or a cut tail until it is durable (SyncBeforeAppending).
   if (sealing_) return;
   // Periods are measured on the monotonic clock: a wall clock set back
   // must not stall the everysec fsync (Redis's wall-clock test would).

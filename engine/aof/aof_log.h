@@ -178,8 +178,11 @@ class AofLog {
   void MaybeFinishRewrite();
   // A completion a rewrite waits for (barrier: a SyncTracker id, or 0).
   Action Waited(const std::string& what, uint64_t barrier);
-  // Writes and syncs a checksum over uncovered_ (Open).
-  void SealUncoveredTail();
+  // Writes and syncs a checksum over uncovered_ (Open); false when the
+  // write failed and the first batch's checksum must cover them instead.
+  bool SealUncoveredTail();
+  // Syncs the current file and holds appends back until it is durable.
+  void SyncBeforeAppending();
   void FinishRewrite(const Status& st);
 
   Env& env_;
@@ -227,7 +230,8 @@ class AofLog {
   // The current incr file is named by the manifest on disk (else its records
   // wait in batch_).
   bool incr_listed_ = true;
-  // The seal of the opened file's unchecked tail is being synced.
+  // The opened file's seal or torn-tail cut is being synced: nothing may be
+  // appended after it until then.
   bool sealing_ = false;
   // OpenFresh's base is not durable and named yet.
   bool fresh_pending_ = false;

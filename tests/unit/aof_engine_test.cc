@@ -288,6 +288,23 @@ TEST(AofEngine, LoadedRecordsAfterTheLastChecksumAreSealedBeforeAnythingFollows)
   EXPECT_EQ(w.Run({"MGET", "a", "c", "d"}), "*3\r\n$1\r\n1\r\n$1\r\n3\r\n$-1\r\n");
 }
 
+TEST(AofEngine, ACutTornTailIsDurableBeforeAnythingIsAppendedWhereItWas) {
+  AofWorld w;
+  ASSERT_TRUE(w.Start().ok());
+  w.Run({"SET", "a", "1"});
+  w.File("appendonly.aof.1.incr.aof") += "*3\r\n$3\r\nSET\r\n$1\r\nc\r\n$5\r\nab";
+  ASSERT_TRUE(w.Restart().ok());
+  const size_t cut = w.File("appendonly.aof.1.incr.aof").size();
+  EXPECT_GT(w.PendingSyncs(), 0u);  // the cut's sync
+  w.Run({"SET", "b", "2"}, false);
+  EXPECT_EQ(w.File("appendonly.aof.1.incr.aof").size(), cut);  // held back
+  w.DeliverSyncs();
+  w.Run({"SET", "d", "3"});
+  EXPECT_GT(w.File("appendonly.aof.1.incr.aof").size(), cut);
+  ASSERT_TRUE(w.Restart().ok());
+  EXPECT_EQ(w.Run({"MGET", "a", "b", "c", "d"}), "*4\r\n$1\r\n1\r\n$1\r\n2\r\n$-1\r\n$1\r\n3\r\n");
+}
+
 TEST(AofEngine, TornTailIsRefusedWhenAofLoadTruncatedIsNo) {
   AofWorld w({"--aof-load-truncated", "no"});
   ASSERT_TRUE(w.Start().ok());
