@@ -329,19 +329,26 @@ def aof_lifecycle(paths, quick):
             done.set()
             sampler.join()
             s.stop()
-            # Start-up on the AOF just written (base + what came after).
-            t0 = time.time()
-            if not s.start_again():
-                raise RuntimeError(f"{name} did not restart on its AOF: {s.log_text()}")
-            startup_s = time.time() - t0
+            # Start-up on the AOF just written (base + what came after), three
+            # times (nothing is written in between): the median counts.
+            startups = []
+            for attempt in range(3):
+                if attempt:
+                    s.stop()
+                t0 = time.time()
+                if not s.start_again():
+                    raise RuntimeError(f"{name} did not restart on its AOF: {s.log_text()}")
+                startups.append(time.time() - t0)
+            startup_s = statistics.median(startups)
             dbsize = command(s.port, "DBSIZE").decode().strip().lstrip(":")
             out[name] = {"rewrite_s": rewrite_s, "rss_before": rss0,
                          "rss_peak_growth": peak[0] - rss0, "p99_during": load_p99[0],
-                         "p99_baseline": baseline_p99, "startup_s": startup_s, "dbsize": dbsize}
+                         "p99_baseline": baseline_p99, "startup_s": startup_s,
+                         "startup_runs_s": startups, "dbsize": dbsize}
             log(f"  {name:6} rewrite {rewrite_s if rewrite_s is not None else float('nan'):.2f} s, "
                 f"peak RSS growth {(peak[0] - rss0) / 2**20:.1f} MiB of {rss0 / 2**20:.1f}, "
                 f"GET p99 {load_p99[0]:.3f} ms during (baseline {baseline_p99:.3f}), start-up "
-                f"{startup_s:.2f} s, DBSIZE after restart {dbsize}")
+                f"{startup_s:.2f} s (median of {', '.join(f'{x:.2f}' for x in startups)}), DBSIZE after restart {dbsize}")
         finally:
             s.cleanup()
     return out
@@ -694,8 +701,8 @@ def write_report(out_dir, names, results):
             return a / b if a is not None and b else float("nan")
         L.append("## AOF rewrite and start-up\n")
         L.append(f"{lifecycle['keys']} keys of 16-byte values written with appendfsync everysec, "
-                 "then BGREWRITEAOF while 10 clients GET at pipeline 1, then a restart on the "
-                 "AOF. Peak RSS growth counts the server and its children (Redis rewrites in a "
+                 "then BGREWRITEAOF while 10 clients GET at pipeline 1, then three restarts on the "
+                 "AOF (the median start-up counts). Peak RSS growth counts the server and its children (Redis rewrites in a "
                  "forked child).\n")
         L.append("| | kv-server | redis-server | ratio | target |")
         L.append("|---|---:|---:|---:|---|")
@@ -708,7 +715,7 @@ def write_report(out_dir, names, results):
         L.append(f"| GET p99 during rewrite ms (baseline) | {c['p99_during']:.3f} "
                  f"({c['p99_baseline']:.3f}) | {d['p99_during']:.3f} ({d['p99_baseline']:.3f}) | "
                  f"{fmt_ratio(ratio(c['p99_during'], d['p99_during']))} | no worse than Redis |")
-        L.append(f"| start-up on the AOF s | {c['startup_s']:.2f} | {d['startup_s']:.2f} | "
+        L.append(f"| start-up on the AOF s (median of 3) | {c['startup_s']:.2f} | {d['startup_s']:.2f} | "
                  f"{fmt_ratio(ratio(c['startup_s'], d['startup_s']))} | <= 0.7 |")
         L.append(f"| keys after restart | {c['dbsize']} | {d['dbsize']} | | |")
         L.append("")
