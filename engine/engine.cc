@@ -10,6 +10,7 @@
 #include "engine/keyspace/access_clock.h"
 #include "engine/output_limit.h"
 #include "engine/protected_mode.h"
+#include "engine/resp/request_peek.h"
 #include "engine/util/planted_bugs.h"
 #include "engine/util/repr.h"
 #include "engine/util/strconv.h"
@@ -50,7 +51,8 @@ Engine::Engine(Env& env, Config config, EngineHost* host)
       host_(host ? host : &default_host_),
       config_(std::move(config)),
       slowlog_(std::make_unique<SlowLog>()),
-      latency_(std::make_unique<LatencyMonitor>()) {
+      latency_(std::make_unique<LatencyMonitor>()),
+      us_per_tick_(env_.clock().UsPerTick()) {
   keyspace_ = std::make_unique<Keyspace>(static_cast<int>(settings().databases),
                                          DrawHashKey(env_.random()));
   db_cron_ = std::make_unique<DatabaseCron>(*this);
@@ -207,6 +209,7 @@ void Engine::Feed(Session* s, std::string_view bytes) {
 
 void Engine::ProcessInput(Session* s) {
   s->executing = true;
+  PrefetchPipeline(s);
   ParserLimits limits;
   limits.max_bulk_len = settings().proto_max_bulk_len;
   // Nothing runs once the shutdown is decided: Redis exits before it reads
@@ -238,6 +241,19 @@ void Engine::ProcessInput(Session* s) {
   }
   s->argv.clear();
   s->executing = false;
+}
+
+// A pipeline's keys are looked up one after another, each lookup waiting for
+// its bucket and then its entry to come from memory; with the whole
+// pipeline's lines requested first, those waits overlap (at -P 16 with 100K
+// keys the two misses were a third of the server's time).
+void Engine::PrefetchPipeline(Session* s) {
+  constexpr size_t kAhead = 32;
+  if (s->input.size() < kMinPrefetchInput) return;
+  std::string_view keys[kAhead];
+  const size_t n = PeekSecondArgs(std::string_view(s->input.data(), s->input.size()), keys, kAhead);
+  if (n < 2) return;
+  keyspace_->db(s->db).Prefetch(std::span<const std::string_view>(keys, n));
 }
 
 void Engine::Execute(Session* s) {
@@ -342,10 +358,10 @@ void Engine::Execute(Session* s) {
 
   CommandContext ctx(*this, *s, *run, w);
   uint64_t errors_before = stats_.total_error_replies;
-  int64_t t0 = env_.clock().MonotonicUs();
+  const uint64_t t0 = env_.clock().Ticks();
   run->handler(ctx);
-  int64_t t1 = env_.clock().MonotonicUs();
-  int64_t duration = t1 - t0;
+  const uint64_t t1 = env_.clock().Ticks();
+  const auto duration = static_cast<int64_t>(static_cast<double>(t1 - t0) * us_per_tick_);
   ++mutable_run->stats.calls;
   mutable_run->stats.usec += static_cast<uint64_t>(duration);
   if (stats_.total_error_replies > errors_before || ctx.failed()) {

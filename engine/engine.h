@@ -195,6 +195,10 @@ class Engine {
 
  private:
   void ProcessInput(Session* s);
+  // Prefetches the keys of the requests waiting in s's input (engine.cc).
+  void PrefetchPipeline(Session* s);
+  // Less input than this holds at most one small request: nothing to overlap.
+  static constexpr size_t kMinPrefetchInput = 64;
   void Execute(Session* s);
   void FeedMonitors(Session* s, std::span<const std::string_view> argv);
   void ReleaseSession(Session* s);
@@ -226,6 +230,8 @@ class Engine {
   int64_t now_ms_ = 0;
   int64_t start_time_ms_ = 0;
   int64_t start_monotonic_us_ = 0;
+  // Clock::Ticks to microseconds, for each command's duration.
+  double us_per_tick_ = 1.0;
   int64_t last_save_time_sec_ = 0;
   int64_t last_tick_ms_ = 0;
   ShutdownState shutdown_state_ = ShutdownState::kRunning;

@@ -3,7 +3,8 @@
 // input's own bytes and parsed again; both parses must agree (requests,
 // empty requests, the error and where it happened, bytes left over) and
 // neither may break one of the parser's promises (tests/support/parse_stream.h
-// checks them on the way).
+// checks them on the way). The prefetch look-ahead (request_peek.h) may name
+// only second arguments of requests the whole parse found, inside the input.
 //
 // Cut points are read from the tail of the input (as libFuzzer's
 // FuzzedDataProvider reads integers, but without its header, which gcc builds
@@ -18,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/resp/request_peek.h"
 #include "tests/support/parse_stream.h"
 
 namespace cairn::fuzz {
@@ -46,6 +48,20 @@ inline std::string CheckSplitParse(const uint8_t* data, size_t size) {
   if (!whole.violations.empty()) why += "whole parse broke a promise\n";
   if (!split.violations.empty()) why += "split parse broke a promise\n";
   if (!whole.SameOutcome(split)) why += "split parse differs from whole parse\n";
+  if (!limits.auth_required) {  // the pre-AUTH limits refuse what a peek names
+    std::string_view peeked[64];
+    const size_t n = PeekSecondArgs(bytes, peeked, 64);
+    for (size_t i = 0; i < n; ++i) {
+      const bool inside = peeked[i].data() >= bytes.data() &&
+                          peeked[i].data() + peeked[i].size() <= bytes.data() + bytes.size();
+      if (!inside || i >= whole.events.size() ||
+          whole.events[i].kind != testing::ParseEvent::Kind::kRequest ||
+          whole.events[i].args.size() < 2 || whole.events[i].args[1] != peeked[i]) {
+        why += "peek named request " + std::to_string(i) + " wrongly\n";
+        break;
+      }
+    }
+  }
   if (why.empty()) return why;
   why += "cuts:";
   for (size_t c : cuts) why += " " + std::to_string(c);

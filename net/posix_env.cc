@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -12,6 +13,9 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#if defined(__x86_64__)
+#include <x86intrin.h>
+#endif
 
 namespace cairn {
 namespace {
@@ -77,6 +81,58 @@ class PosixSequentialFile final : public SequentialFile {
 };
 
 }  // namespace
+
+namespace {
+
+struct TscRate {
+  bool usable = false;
+  double us_per_tick = 1.0;
+};
+
+int64_t MonotonicNs() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
+
+#if defined(__x86_64__)
+TscRate MeasureTscRate() {
+  TscRate rate;
+  std::ifstream source("/sys/devices/system/clocksource/clocksource0/current_clocksource");
+  std::string name;
+  if (!(source >> name) || name != "tsc") return rate;
+  // 2 ms against CLOCK_MONOTONIC: a rate within a few parts per million,
+  // far below the microsecond the statistics are kept in.
+  const int64_t t0 = MonotonicNs();
+  const uint64_t c0 = __rdtsc();
+  int64_t t1 = t0;
+  while (t1 - t0 < 2000000) t1 = MonotonicNs();
+  const uint64_t c1 = __rdtsc();
+  if (c1 <= c0) return rate;
+  rate.usable = true;
+  rate.us_per_tick = static_cast<double>(t1 - t0) / 1000.0 / static_cast<double>(c1 - c0);
+  return rate;
+}
+#else
+TscRate MeasureTscRate() { return {}; }
+#endif
+
+const TscRate& ProcessTscRate() {
+  static const TscRate rate = MeasureTscRate();
+  return rate;
+}
+
+}  // namespace
+
+RealClock::RealClock()
+    : tsc_(ProcessTscRate().usable), us_per_tick_(tsc_ ? ProcessTscRate().us_per_tick : 1.0) {}
+
+uint64_t RealClock::Ticks() {
+#if defined(__x86_64__)
+  if (tsc_) return __rdtsc();
+#endif
+  return static_cast<uint64_t>(MonotonicUs());
+}
 
 int64_t RealClock::WallUs() {
   timespec ts;
@@ -281,9 +337,7 @@ void SpdLogger::Log(LogLevel level, std::string_view message) {
   spdlog::level::level_enum l = spdlog::level::info;
   switch (level) {
     case LogLevel::kDebug:
-      l = spdlog::level::debug;
-      break;
-    case LogLevel::kVerbose:
+    case LogLevel::kVerbose:  // spdlog has no level between debug and info
       l = spdlog::level::debug;
       break;
     case LogLevel::kNotice:

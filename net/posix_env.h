@@ -29,10 +29,21 @@ class logger;
 
 namespace cairn {
 
+// Ticks are the CPU's time-stamp counter when the kernel itself keeps time
+// with it (clocksource "tsc": invariant and synchronised across CPUs), read
+// in a third of clock_gettime's time; otherwise MonotonicUs. The counter's
+// rate is measured once per process against CLOCK_MONOTONIC.
 class RealClock final : public Clock {
  public:
+  RealClock();
   int64_t WallUs() override;
   int64_t MonotonicUs() override;
+  uint64_t Ticks() override;
+  double UsPerTick() const override { return us_per_tick_; }
+
+ private:
+  bool tsc_;
+  double us_per_tick_;
 };
 
 // xoshiro256** seeded from getrandom(2).

@@ -13,6 +13,18 @@ void Database::UnlinkExpire(Entry* e) {
   if (link != nullptr) expires_.Unlink(link, h);
 }
 
+void Database::Prefetch(std::span<const std::string_view> keys) const {
+  if (main_.size() == 0) return;
+  constexpr size_t kMax = 32;
+  uint64_t hashes[kMax];
+  const size_t n = keys.size() < kMax ? keys.size() : kMax;
+  for (size_t i = 0; i < n; ++i) {
+    hashes[i] = main_.Hash(keys[i]);
+    main_.PrefetchBucket(hashes[i]);
+  }
+  for (size_t i = 0; i < n; ++i) main_.PrefetchChain(hashes[i]);
+}
+
 void Database::Add(Entry* e) {
   StampFresh(e);
   main_.Insert(e);

@@ -24,6 +24,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string_view>
 
 #include "engine/keyspace/dict.h"
@@ -52,6 +53,10 @@ class Database {
   size_t size() const { return main_.size(); }
   size_t expires_size() const { return expires_.size(); }
   size_t bytes() const { return entry_bytes_ + main_.TableBytes() + expires_.TableBytes(); }
+
+  // Prefetches what looking up each of keys will touch (dict.h's hints),
+  // all buckets first, then all first entries, so the misses overlap.
+  void Prefetch(std::span<const std::string_view> keys) const;
 
   Entry* Find(std::string_view key) { return main_.Find(key); }
   Slot Locate(std::string_view key) {

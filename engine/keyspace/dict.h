@@ -103,6 +103,29 @@ class Dict {
     return nullptr;
   }
 
+  // Cache hints for a lookup of this hash that follows soon (a pipeline's
+  // keys, engine.cc): PrefetchBucket asks for the bucket's line; once it has
+  // arrived, PrefetchChain reads the bucket and asks for its first entry.
+  // Neither changes anything, and a wrong hint costs only the hint.
+  void PrefetchBucket(uint64_t hash) const {
+    for (int t = 0; t <= 1; ++t) {
+      if (t_[t].buckets == nullptr) break;
+      __builtin_prefetch(&t_[t].buckets[hash & t_[t].mask]);
+      if (!rehashing()) break;
+    }
+  }
+  void PrefetchChain(uint64_t hash) const {
+    for (int t = 0; t <= 1; ++t) {
+      if (t_[t].buckets == nullptr) break;
+      if (const Entry* e = t_[t].buckets[hash & t_[t].mask]) {
+        // A small entry (header, key, inline value) may straddle two lines.
+        __builtin_prefetch(e);
+        __builtin_prefetch(reinterpret_cast<const char*>(e) + 63);
+      }
+      if (!rehashing()) break;
+    }
+  }
+
   // Adds an entry whose key is not present.
   void Insert(Entry* e) { Insert(e, Hash(e->key())); }
   void Insert(Entry* e, uint64_t hash) {

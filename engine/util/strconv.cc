@@ -10,51 +10,6 @@
 
 namespace cairn {
 
-std::optional<int64_t> ParseInt64(std::string_view s) {
-  if (s.empty()) return std::nullopt;
-  if (s.size() == 1 && s[0] == '0') return 0;
-  size_t i = 0;
-  bool negative = false;
-  if (s[0] == '-') {
-    negative = true;
-    i = 1;
-    if (s.size() == 1) return std::nullopt;
-  }
-  if (s[i] < '1' || s[i] > '9') return std::nullopt;
-  uint64_t v = 0;
-  for (; i < s.size(); ++i) {
-    char c = s[i];
-    if (c < '0' || c > '9') return std::nullopt;
-    if (v > UINT64_MAX / 10) return std::nullopt;
-    v *= 10;
-    uint64_t d = static_cast<uint64_t>(c - '0');
-    if (v > UINT64_MAX - d) return std::nullopt;
-    v += d;
-  }
-  if (negative) {
-    if (v > static_cast<uint64_t>(INT64_MAX) + 1) return std::nullopt;
-    return static_cast<int64_t>(0 - v);
-  }
-  if (v > static_cast<uint64_t>(INT64_MAX)) return std::nullopt;
-  return static_cast<int64_t>(v);
-}
-
-std::optional<uint64_t> ParseUint64(std::string_view s) {
-  if (s.empty()) return std::nullopt;
-  if (s.size() == 1 && s[0] == '0') return 0;
-  if (s[0] < '1' || s[0] > '9') return std::nullopt;
-  uint64_t v = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return std::nullopt;
-    if (v > UINT64_MAX / 10) return std::nullopt;
-    v *= 10;
-    uint64_t d = static_cast<uint64_t>(c - '0');
-    if (v > UINT64_MAX - d) return std::nullopt;
-    v += d;
-  }
-  return v;
-}
-
 std::optional<long double> ParseLongDouble(std::string_view s) {
   char buf[kLongDoubleChars];
   if (s.empty() || s.size() >= sizeof(buf)) return std::nullopt;

@@ -4,6 +4,10 @@
 //     "*-1") parses to exactly the requests it was built from, whole and cut
 //     into any chunks;
 //   - encoding random argument vectors and parsing them gives them back;
+//   - the prefetch look-ahead (request_peek.h) names the second argument of
+//     exactly the leading multibulk requests of two or more arguments that
+//     are complete, and on arbitrary bytes never names anything the parser
+//     does not parse as such a request;
 //   - arbitrary bytes (well under the 64 KiB limits, where read sizes start
 //     to matter in Redis too) parse the same way however they are cut, with
 //     the same error at the same offset.
@@ -16,6 +20,7 @@
 #include <rapidcheck/gtest.h>
 
 #include "engine/resp/request_parser.h"
+#include "engine/resp/request_peek.h"
 #include "tests/support/parse_stream.h"
 
 namespace cairn::testing {
@@ -262,6 +267,57 @@ RC_GTEST_PROP(RequestParserProps, AnyBytesParseTheSameHoweverCut, ()) {
     RC_FAIL("whole:\n" + DescribeResult(whole) + "\nsplit:\n" + DescribeResult(split));
   }
   RC_TAG(whole.ended_in_error() ? "error" : "no error");
+}
+
+std::string_view Within(std::string_view outer, std::string_view inner) {
+  const bool inside =
+      inner.data() >= outer.data() && inner.data() + inner.size() <= outer.data() + outer.size();
+  return inside ? inner : std::string_view("(outside the buffer)");
+}
+
+RC_GTEST_PROP(RequestParserProps, PeekNamesSecondArgumentsOfLeadingCompleteMultibulkRequests, ()) {
+  const Stream s = *GenStream();
+  const size_t cut = *rc::gen::inRange<size_t>(0, s.bytes.size() + 1);
+  const size_t max = *rc::gen::element<size_t>(1, 2, 16, 1000);
+  const std::string_view buf(s.bytes.data(), cut);
+  std::vector<std::string> expected;
+  for (size_t i = 0; i < s.expected.size() && expected.size() < max; ++i) {
+    const ParseEvent& e = s.expected[i];
+    const size_t end = i + 1 < s.expected.size() ? s.expected[i + 1].offset : s.bytes.size();
+    if (end > cut || e.kind != Kind::kRequest || s.bytes[e.offset] != '*' || e.args.size() < 2) {
+      break;
+    }
+    expected.push_back(e.args[1]);
+  }
+  std::vector<std::string_view> peeked(max);
+  peeked.resize(PeekSecondArgs(buf, peeked.data(), max));
+  std::vector<std::string> got;
+  for (std::string_view v : peeked) got.emplace_back(Within(buf, v));
+  RC_ASSERT(got == expected);
+}
+
+RC_GTEST_PROP(RequestParserProps, PeekOnAnyBytesNamesOnlyWhatTheParserParses, ()) {
+  auto piece = rc::gen::weightedOneOf<std::string>({
+      {2, rc::gen::container<std::string>(GenByte())},
+      {4, rc::gen::map(GenMultibulk(/*allow_big=*/false), [](WireRequest r) { return r.bytes; })},
+      {1, rc::gen::element<std::string>("*", "$", "*2\r\n", "$3\r\n", "*02\r\n", "$03\r\n",
+                                        "*2\r\n$0\r\n\r\n$1\r", "*2\r$1\r\nx\r\n", "*-1\r\n")},
+  });
+  const auto pieces = *rc::gen::resize(20, rc::gen::container<std::vector<std::string>>(piece));
+  std::string bytes;
+  for (const auto& p : pieces) bytes += p;
+  RC_PRE(bytes.size() < 60000u);
+  std::vector<std::string_view> peeked(64);
+  peeked.resize(PeekSecondArgs(bytes, peeked.data(), peeked.size()));
+  const ParseResult whole = ParseWhole(bytes);
+  RC_ASSERT(peeked.size() <= whole.events.size());
+  for (size_t i = 0; i < peeked.size(); ++i) {
+    const ParseEvent& e = whole.events[i];
+    RC_ASSERT(e.kind == Kind::kRequest);
+    RC_ASSERT(e.args.size() >= 2u);
+    RC_ASSERT(std::string(Within(bytes, peeked[i])) == e.args[1]);
+  }
+  RC_TAG(peeked.empty() ? "none peeked" : "some peeked");
 }
 
 }  // namespace
