@@ -143,8 +143,11 @@ TEST_F(HotPath, PipelinedBatchAllocatesNothing) {
 // The counter itself works: a test of zero that cannot fail proves nothing.
 TEST(CountingAllocator, CountsOperatorNew) {
   size_t n = CountAllocations([] {
-    auto* v = new std::vector<int>(100);
-    delete v;
+    // Through a volatile pointer: an optimiser may drop a new/delete pair
+    // whose pointer never escapes (as -O3 did here).
+    static std::vector<int>* volatile escaped;
+    escaped = new std::vector<int>(100);
+    delete escaped;
   });
   EXPECT_EQ(n, 2u);
   EXPECT_EQ(CountAllocations([] {}), 0u);
