@@ -6,7 +6,9 @@
 // descriptor to one worker thread, which runs fdatasync (fsync for
 // directories) in request order and hands each result to the completion
 // callback -- in kv-server a post back onto the engine's io_context, so the
-// engine sees OnSynced as an event, exactly as in the simulator.
+// engine sees OnSynced as an event, exactly as in the simulator. The same
+// thread closes retired files: the close that frees a large unlinked file's
+// blocks takes milliseconds, which the engine thread must not spend.
 //
 // Thread-safety: everything but the sync queue is used from the engine thread
 // only; the queue is guarded by a mutex and the worker touches nothing else.
@@ -84,6 +86,9 @@ class PosixFileSystem final : public FileSystem {
   Status Truncate(const std::string& path, uint64_t size) override;
   void RequestSync(WritableFile& file, uint64_t token) override;
   void RequestDirSync(const std::string& path, uint64_t token) override;
+  // A closed WritableFile's descriptor, closed on the sync thread after the
+  // syncs queued before it (files must not outlive their file system).
+  void Retire(std::shared_ptr<SharedFd> fd);
 
   // Runs the queued syncs, delivers their completions and joins the worker;
   // no completion comes after it returns. kv-server calls it while the
@@ -98,6 +103,7 @@ class PosixFileSystem final : public FileSystem {
     std::shared_ptr<SharedFd> fd;  // null: open path as a directory
     std::string dir_path;
     uint64_t token;
+    bool close_only = false;  // a retired file: drop fd, report nothing
   };
   void Worker();
   void Enqueue(SyncJob job);
