@@ -248,10 +248,10 @@ void Engine::ProcessInput(Session* s) {
 // pipeline's lines requested first, those waits overlap (at -P 16 with 100K
 // keys the two misses were a third of the server's time).
 void Engine::PrefetchPipeline(Session* s) {
-  constexpr size_t kAhead = 32;
   if (s->input.size() < kMinPrefetchInput) return;
-  std::string_view keys[kAhead];
-  const size_t n = PeekSecondArgs(std::string_view(s->input.data(), s->input.size()), keys, kAhead);
+  std::string_view keys[Database::kMaxPrefetch];
+  const size_t n = PeekSecondArgs(std::string_view(s->input.data(), s->input.size()), keys,
+                                  Database::kMaxPrefetch);
   if (n < 2) return;
   keyspace_->db(s->db).Prefetch(std::span<const std::string_view>(keys, n));
 }

@@ -87,10 +87,6 @@ class PosixSequentialFile final : public SequentialFile {
   int fd_;
 };
 
-}  // namespace
-
-namespace {
-
 struct TscRate {
   bool usable = false;
   double us_per_tick = 1.0;
@@ -147,11 +143,7 @@ int64_t RealClock::WallUs() {
   return static_cast<int64_t>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
 }
 
-int64_t RealClock::MonotonicUs() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<int64_t>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
-}
+int64_t RealClock::MonotonicUs() { return MonotonicNs() / 1000; }
 
 OsSeededRandom::OsSeededRandom() {
   if (getrandom(s_, sizeof(s_), 0) != static_cast<ssize_t>(sizeof(s_))) {

@@ -15,9 +15,8 @@ void Database::UnlinkExpire(Entry* e) {
 
 void Database::Prefetch(std::span<const std::string_view> keys) const {
   if (main_.size() == 0) return;
-  constexpr size_t kMax = 32;
-  uint64_t hashes[kMax];
-  const size_t n = keys.size() < kMax ? keys.size() : kMax;
+  uint64_t hashes[kMaxPrefetch];
+  const size_t n = keys.size() < kMaxPrefetch ? keys.size() : kMaxPrefetch;
   for (size_t i = 0; i < n; ++i) {
     hashes[i] = main_.Hash(keys[i]);
     main_.PrefetchBucket(hashes[i]);

@@ -54,8 +54,10 @@ class Database {
   size_t expires_size() const { return expires_.size(); }
   size_t bytes() const { return entry_bytes_ + main_.TableBytes() + expires_.TableBytes(); }
 
-  // Prefetches what looking up each of keys will touch (dict.h's hints),
-  // all buckets first, then all first entries, so the misses overlap.
+  // Prefetches what looking up each of the first kMaxPrefetch keys will
+  // touch (dict.h's hints), all buckets first, then all first entries, so
+  // the misses overlap.
+  static constexpr size_t kMaxPrefetch = 32;
   void Prefetch(std::span<const std::string_view> keys) const;
 
   Entry* Find(std::string_view key) { return main_.Find(key); }

@@ -2,6 +2,7 @@
 // kernel keeps time with it) move forward and convert to the microseconds
 // CLOCK_MONOTONIC counts. The bounds are loose on purpose: this checks the
 // conversion (a wrong rate is off by a factor of a thousand), not speed.
+#include <chrono>
 #include <cstdint>
 #include <thread>
 
