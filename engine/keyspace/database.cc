@@ -21,7 +21,8 @@ void Database::Prefetch(std::span<const std::string_view> keys) const {
     hashes[i] = main_.Hash(keys[i]);
     main_.PrefetchBucket(hashes[i]);
   }
-  for (size_t i = 0; i < n; ++i) main_.PrefetchChain(hashes[i]);
+  for (size_t i = 0; i < n; ++i) main_.PrefetchChain(hashes[i], 0);
+  for (size_t i = 0; i < n; ++i) main_.PrefetchChain(hashes[i], 1);
 }
 
 void Database::Add(Entry* e) {

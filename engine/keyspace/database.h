@@ -55,8 +55,8 @@ class Database {
   size_t bytes() const { return entry_bytes_ + main_.TableBytes() + expires_.TableBytes(); }
 
   // Prefetches what looking up each of the first kMaxPrefetch keys will
-  // touch (dict.h's hints), all buckets first, then all first entries, so
-  // the misses overlap.
+  // touch (dict.h's hints) in passes -- all buckets, then all first entries,
+  // then all second ones -- so the misses overlap.
   static constexpr size_t kMaxPrefetch = 32;
   void Prefetch(std::span<const std::string_view> keys) const;
 
