@@ -108,6 +108,11 @@ class Engine {
   }
   // Back-pressure: the world should not read this session now.
   bool ReadPaused(const Session* s) const;
+  // Some of s's replies wait for their log position to become durable
+  // (appendfsync always). A client waiting for its reply sends nothing
+  // before it, so a world may leave the session unread until the replies are
+  // released (net/server.cc: a read tried then finds the next request).
+  bool OutputHeld(const Session* s) const { return !s->holds.empty(); }
 
   // Timers.
   void Tick();

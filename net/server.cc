@@ -264,11 +264,29 @@ void Server::AfterWake() {
     if (c->closed) continue;
     if (engine_->ReadPaused(c->session)) {
       paused_.push_back(c);
+    } else if (engine_->OutputHeld(c->session)) {
+      held_.push_back(c);
     } else {
       ArmRead(c);
     }
   }
   to_rearm_.clear();
+  // Sessions whose replies waited for a sync are read again once the
+  // replies have gone out (the flushes above): armed at once, the read's
+  // first try (Asio reads before it waits) would find nothing, every time.
+  size_t waiting = 0;
+  for (size_t i = 0; i < held_.size(); ++i) {
+    ConnectionPtr& c = held_[i];
+    if (c->closed) continue;
+    if (engine_->OutputHeld(c->session)) {
+      held_[waiting++] = c;
+    } else if (engine_->ReadPaused(c->session)) {
+      paused_.push_back(c);
+    } else {
+      ArmRead(c);
+    }
+  }
+  held_.resize(waiting);
   // EndBatch, Tick or OnSynced may have lifted back-pressure.
   size_t kept = 0;
   for (size_t i = 0; i < paused_.size(); ++i) {

@@ -84,6 +84,8 @@ class Server final : public EngineHost {
   std::vector<ConnectionPtr> to_rearm_;
   // Read-paused connections (no read armed), checked after every wake-up.
   std::vector<ConnectionPtr> paused_;
+  // Connections left unread while their replies wait for a sync (always).
+  std::vector<ConnectionPtr> held_;
   std::vector<Session*> ready_;
   boost::asio::steady_timer tick_timer_;
   boost::asio::signal_set signals_;

@@ -1,7 +1,8 @@
 // kv-server as a process: the event loop's promises seen from real sockets.
 // Pipelines of any depth, many clients at once, a client that never reads or
-// vanishes must not hold up anyone else, maxclients, idle timeout, graceful
-// SIGTERM, CONFIG SET port and close-after-reply (QUIT).
+// vanishes must not hold up anyone else (also while replies wait for syncs
+// under appendfsync always), maxclients, idle timeout, graceful SIGTERM,
+// CONFIG SET port and close-after-reply (QUIT).
 #include "tests/support/server_process.h"
 
 #include <chrono>
@@ -54,6 +55,39 @@ TEST(ServerProcess, DeepPipelineInOneWriteIsAnsweredInOrder) {
     ASSERT_TRUE(reply.ok()) << "reply " << i << ": " << reply.status().message();
     ASSERT_EQ(reply.value(), ":" + std::to_string(i) + "\r\n");
   }
+}
+
+// Under always a session whose replies wait for a sync is not read until
+// they are released (net/server.cc): a deep pipeline still drains, chunk by
+// chunk, while other clients' requests go through beside it.
+TEST(ServerProcess, UnderAlwaysPipelinesAndOtherClientsGetEveryReply) {
+  auto server = StartKv({"--appendonly", "yes", "--appendfsync", "always"});
+  ASSERT_TRUE(server);
+  auto deep = ConnectTo(server->port());
+  ASSERT_TRUE(deep);
+  std::vector<std::unique_ptr<RawClient>> others;
+  for (int i = 0; i < 8; ++i) {
+    others.push_back(ConnectTo(server->port()));
+    ASSERT_TRUE(others.back());
+  }
+  constexpr int kRequests = 20000;  // ~500 KB: many reads, many syncs
+  ASSERT_TRUE(deep->Send(Repeat(EncodeMultibulk({"INCR", "deep"}), kRequests)).ok());
+  for (int r = 0; r < 20; ++r) {
+    for (auto& c : others) ASSERT_TRUE(c->Send(EncodeMultibulk({"INCR", "shared"})).ok());
+    for (auto& c : others) {
+      auto reply = c->ReadFrame(10000);
+      ASSERT_TRUE(reply.ok()) << reply.status().message();
+      ASSERT_EQ(reply.value()[0], ':');
+    }
+  }
+  for (int i = 1; i <= kRequests; ++i) {
+    auto reply = deep->ReadFrame(10000);
+    ASSERT_TRUE(reply.ok()) << "reply " << i << ": " << reply.status().message();
+    ASSERT_EQ(reply.value(), ":" + std::to_string(i) + "\r\n");
+  }
+  auto shared = others[0]->Command({"GET", "shared"});
+  ASSERT_TRUE(shared.ok());
+  EXPECT_EQ(shared.value(), "$3\r\n160\r\n");
 }
 
 TEST(ServerProcess, ManyConcurrentClientsAllServed) {
