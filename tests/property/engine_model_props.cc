@@ -234,10 +234,11 @@ struct Model {
   std::string GetRange(const std::vector<std::string>& a) {
     int64_t start = *StrictInt(a[2]);
     int64_t end = *StrictInt(a[3]);
-    // This case is answered before the key is looked up (so it stays).
-    if (start < 0 && end < 0 && start > end) return Bulk("");
+    // The key is looked up first (an expired one goes), then this case is
+    // answered before any clamping (redis-server 7.0.15 does both).
     Value* v = Find(a[1]);
     if (v == nullptr) return Bulk("");
+    if (start < 0 && end < 0 && start > end) return Bulk("");
     const auto len = static_cast<int64_t>(v->str.size());
     if (start < 0) start += len;
     if (end < 0) end += len;
