@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <unordered_set>
 
 #include "engine/aof/record.h"
 #include "engine/command/command.h"
@@ -83,10 +82,7 @@ class EngineRdbSink final : public aof::RdbSink {
 struct Durability::Walk {
   int db = 0;
   uint64_t cursor = 0;
-  bool in_db = false;  // the scan of db has begun
-  // Keys handled before the walk reached them, per database: written at
-  // their cut value, or born after the cut. The walk skips them.
-  std::vector<std::unordered_set<std::string>> handled;
+  bool in_db = false;        // the scan of db has begun
   std::vector<bool> hinted;  // the base has a size hint for the database
   std::string buf;           // base records not yet appended to the temp file
   int buf_db = -1;           // the SELECT in effect in the base
@@ -292,7 +288,8 @@ Status Durability::StartRewrite() {
   Status st = log_->BeginRewrite(engine_.now_ms());
   if (!st.ok()) return Status::Invalid("ERR " + st.message());
   walk_ = std::make_unique<Walk>();
-  walk_->handled.resize(static_cast<size_t>(engine_.keyspace().count()));
+  // The cut: every entry now differs from the mark (durability.h).
+  engine_.keyspace().FlipWalkMark();
   walk_->hinted.resize(static_cast<size_t>(engine_.keyspace().count()));
   return Status::Ok();
 }
@@ -329,6 +326,7 @@ void Durability::StepWalk(size_t budget, int64_t budget_us) {
   if (!walk_ || !log_) return;
   Walk& w = *walk_;
   Keyspace& ks = engine_.keyspace();
+  const bool mark = ks.walk_mark();
   Clock& clock = engine_.env().clock();
   int64_t start_us = clock.MonotonicUs();
   size_t visited = 0;
@@ -350,12 +348,12 @@ void Durability::StepWalk(size_t budget, int64_t budget_us) {
         continue;
       }
     }
-    const auto& handled = w.handled[static_cast<size_t>(w.db)];
     int index = w.db;
     w.cursor = db.main().Scan(w.cursor, [&](Entry* e) {
       ++visited;
-      if (!handled.empty() && handled.count(std::string(e->key())) != 0) return;
+      if (e->walk_mark() == mark) return;  // handled, or stored after the cut
       EmitEntry(index, e);
+      e->set_walk_mark(mark);
     });
     ++visited;  // an empty bucket costs too
     if (w.cursor == 0) {
@@ -375,12 +373,25 @@ void Durability::FinishWalk() {
 }
 
 void Durability::HandleKey(int db, std::string_view key) {
-  auto& handled = walk_->handled[static_cast<size_t>(db)];
-  auto [it, fresh] = handled.emplace(key);
-  if (!fresh) return;
-  // A key the scan already passed was written by it; writing it again
-  // (with the same value: it has not changed since the cut) is harmless.
-  if (Entry* e = engine_.keyspace().db(db).main().Peek(key)) EmitEntry(db, e);
+  // Absent: a key stored from now on is born after the cut (and marked so).
+  Entry* e = engine_.keyspace().db(db).main().Peek(key);
+  const bool mark = engine_.keyspace().walk_mark();
+  if (e == nullptr || e->walk_mark() == mark) return;
+  EmitEntry(db, e);
+  e->set_walk_mark(mark);
+}
+
+// Entries the walk did not reach keep the old mark; the next cut's flip
+// would make them look handled. Marking them keeps the rule that no walk
+// means every entry has the current mark.
+void Durability::DropWalk() {
+  if (!walk_) return;
+  Keyspace& ks = engine_.keyspace();
+  const bool mark = ks.walk_mark();
+  for (int i = 0; i < ks.count(); ++i) {
+    ks.db(i).main().ForEach([mark](Entry* e) { e->set_walk_mark(mark); });
+  }
+  walk_.reset();
 }
 
 void Durability::BeforeWrite(int db, const Command& cmd, std::span<const std::string_view> argv) {
@@ -487,7 +498,7 @@ Status Durability::OnConfigChanged(const std::string& name) {
       log_->Flush(/*force=*/true);
       log_->SyncNow();
       for (const auto& [id, owned] : engine_.sessions()) Forget(owned.get());
-      walk_.reset();
+      DropWalk();
       // The log object stays until its syncs complete? Completions for a
       // dropped log are ignored (their tokens are unknown).
       log_.reset();

@@ -42,6 +42,7 @@ void Database::Add(Entry* e, const Slot& where) {
 void Database::Replace(const Slot& slot, Entry* repl) {
   Entry* old = *slot.link;
   UnlinkExpire(old);
+  StampMark(repl);
   main_.ReplaceAt(slot.link, repl);
   LinkExpire(repl);
   entry_bytes_ += repl->AllocSize();

@@ -20,6 +20,9 @@
 //     seconds, or LFU minutes and initial counter), read from the value the
 //     owner keeps current (Keyspace::set_fresh_access); code that moves an
 //     existing entry (RENAME, MOVE) puts the entry's own clock back.
+//   - Add and Replace give the entry the keyspace's current walk mark
+//     (Keyspace::walk_mark): an entry stored while a rewrite's walk runs is
+//     written after its cut, so the walk must not copy it into the base.
 #pragma once
 
 #include <cstddef>
@@ -36,8 +39,9 @@ class Database {
  public:
   // fresh_access: where the owner keeps the access clock of a new object
   // (nullptr: Add leaves the entry's clock alone).
-  explicit Database(const SipKey* hash_key, const uint32_t* fresh_access = nullptr)
-      : main_(hash_key), expires_(hash_key), fresh_access_(fresh_access) {}
+  explicit Database(const SipKey* hash_key, const uint32_t* fresh_access = nullptr,
+                    const bool* walk_mark = nullptr)
+      : main_(hash_key), expires_(hash_key), fresh_access_(fresh_access), walk_mark_(walk_mark) {}
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
   ~Database() { Clear(); }
@@ -115,12 +119,17 @@ class Database {
   void UnlinkExpire(Entry* e);
   void StampFresh(Entry* e) const {
     if (fresh_access_ != nullptr) e->set_lru(*fresh_access_);
+    StampMark(e);
+  }
+  void StampMark(Entry* e) const {
+    if (walk_mark_ != nullptr) e->set_walk_mark(*walk_mark_);
   }
 
   Dict<MainLink> main_;
   Dict<ExpireLink> expires_;
   size_t entry_bytes_ = 0;
   const uint32_t* fresh_access_;
+  const bool* walk_mark_;
 };
 
 }  // namespace cairn

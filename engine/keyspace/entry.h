@@ -74,7 +74,7 @@ class Entry {
   std::string_view key() const { return {key_ptr(), key_len()}; }
   uint32_t key_len() const { return key_word_ & kMaxKeyLen; }
   ObjType type() const { return static_cast<ObjType>((meta_ >> 24) & 0x7); }
-  Encoding encoding() const { return static_cast<Encoding>((meta_ >> 27) & 0x7); }
+  Encoding encoding() const { return static_cast<Encoding>((meta_ >> 27) & 0x3); }
   Storage storage() const { return static_cast<Storage>((key_word_ >> 30) & 0x3); }
   bool shared_int() const { return (meta_ & kSharedBit) != 0; }
 
@@ -106,6 +106,12 @@ class Entry {
   int64_t expire_at() const { return has_expire_block() ? expiry()->when_ms : 0; }
   void set_expire_at(int64_t when_ms) { expiry()->when_ms = when_ms; }
 
+  // A rewrite's walk mark (Keyspace::walk_mark): equal to the keyspace's
+  // current mark when the entry needs nothing from the running walk (already
+  // written to the new base, or born after its cut), and when none runs.
+  bool walk_mark() const { return (meta_ & kWalkMarkBit) != 0; }
+  void set_walk_mark(bool m) { meta_ = m ? (meta_ | kWalkMarkBit) : (meta_ & ~kWalkMarkBit); }
+
   // LRU clock (seconds, 24 bits) or LFU counter, as Redis keeps per object.
   uint32_t lru() const { return meta_ & kLruMax; }
   void set_lru(uint32_t v) { meta_ = (meta_ & ~kLruMax) | (v & kLruMax); }
@@ -122,6 +128,7 @@ class Entry {
     int64_t when_ms;
     Entry* next;
   };
+  static constexpr uint32_t kWalkMarkBit = 1u << 29;
   static constexpr uint32_t kExpireBit = 1u << 30;
   static constexpr uint32_t kSharedBit = 1u << 31;
 
@@ -143,7 +150,7 @@ class Entry {
   Entry* next_;
   uint64_t value_;     // int64, inline length or HeapString*
   uint32_t key_word_;  // key length (30 bits) | storage (2 bits)
-  uint32_t meta_;      // lru (24) | type (3) | encoding (3) | expire block | shared
+  uint32_t meta_;      // lru (24) | type (3) | encoding (2) | walk mark | expire | shared
 };
 
 static_assert(sizeof(Entry) == 24, "Entry header is 24 bytes");

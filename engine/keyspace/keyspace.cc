@@ -5,7 +5,7 @@ namespace cairn {
 Keyspace::Keyspace(int databases, const SipKey& hash_key) : hash_key_(hash_key) {
   dbs_.reserve(static_cast<size_t>(databases));
   for (int i = 0; i < databases; ++i)
-    dbs_.push_back(std::make_unique<Database>(&hash_key_, &fresh_access_));
+    dbs_.push_back(std::make_unique<Database>(&hash_key_, &fresh_access_, &walk_mark_));
 }
 
 void Keyspace::FlushAll() {

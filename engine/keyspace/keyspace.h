@@ -7,7 +7,12 @@
 //
 // The keyspace also keeps the access clock a newly stored object gets (the
 // engine sets it whenever it reads the clock), so every Database::Add stamps
-// new entries the same way whoever adds them (commands, the loader).
+// new entries the same way whoever adds them (commands, the loader); and the
+// walk mark every stored entry gets. A rewrite's walk flips the mark when it
+// cuts: every entry then differs from it until the walk (or a write, which
+// copies the entry's cut value first) has put it into the new base, or it
+// was stored after the cut. When no walk runs, every entry has the current
+// mark (the walk marks what it writes; an abandoned walk marks the rest).
 #pragma once
 
 #include <memory>
@@ -21,7 +26,7 @@ namespace cairn {
 class Keyspace {
  public:
   Keyspace(int databases, const SipKey& hash_key);
-  Keyspace(const Keyspace&) = delete;  // databases point at fresh_access_
+  Keyspace(const Keyspace&) = delete;  // databases point at fresh_access_, walk_mark_
   Keyspace& operator=(const Keyspace&) = delete;
 
   int count() const { return static_cast<int>(dbs_.size()); }
@@ -38,11 +43,14 @@ class Keyspace {
   // the initial counter.
   void set_fresh_access(uint32_t v) { fresh_access_ = v; }
   uint32_t fresh_access() const { return fresh_access_; }
+  bool walk_mark() const { return walk_mark_; }
+  void FlipWalkMark() { walk_mark_ = !walk_mark_; }
   size_t TotalBytes() const;
 
  private:
   SipKey hash_key_;
   uint32_t fresh_access_ = 0;
+  bool walk_mark_ = false;
   std::vector<std::unique_ptr<Database>> dbs_;
 };
 

@@ -723,6 +723,29 @@ TEST(AofEngine, ConfigSetAppendonlyOffAndOnWritesTheDataSetAsANewBase) {
   EXPECT_NE(w.File("appendonly.aof.manifest").find("appendonly.aof.2.base.aof"), std::string::npos);
 }
 
+// The walk's marks (durability.h): a walk dropped half-way by CONFIG SET
+// appendonly no must not leave entries looking handled to the next cut --
+// that rewrite's base would miss them.
+TEST(AofEngine, ARewriteAfterAWalkDroppedHalfWayStillWritesEveryKey) {
+  AofWorld w;
+  ASSERT_TRUE(w.Start().ok());
+  w.DeliverSyncs();
+  constexpr int kKeys = 20000;
+  for (int i = 0; i < kKeys; ++i) w.Run({"SET", "k" + std::to_string(i), "v"});
+  ASSERT_EQ(w.Run({"BGREWRITEAOF"}), "+Background append only file rewriting started\r\n");
+  w.Run({"SET", "k1", "w"});  // handled during the walk
+  ASSERT_TRUE(w.engine().durability().walking()) << "the walk takes more than one step";
+  EXPECT_EQ(w.Run({"CONFIG", "SET", "appendonly", "no"}), "+OK\r\n");
+  EXPECT_EQ(w.Run({"CONFIG", "SET", "appendonly", "yes"}), "+OK\r\n");
+  w.DeliverSyncs();
+  ASSERT_EQ(w.Run({"BGREWRITEAOF"}), "+Background append only file rewriting started\r\n");
+  while (w.engine().durability().walking()) w.engine().BackgroundStep();
+  FinishRewrite(w);
+  ASSERT_TRUE(w.Restart().ok());
+  EXPECT_EQ(w.Run({"DBSIZE"}), ":" + std::to_string(kKeys) + "\r\n");
+  EXPECT_EQ(w.Run({"GET", "k1"}), "$1\r\nw\r\n");
+}
+
 TEST(AofEngine, InfoPersistenceShowsLiveFigures) {
   AofWorld w;
   ASSERT_TRUE(w.Start().ok());
