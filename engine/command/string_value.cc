@@ -64,6 +64,18 @@ Entry* NewZeroedRawString(std::string_view key, size_t len, int64_t expire_at, u
   return Finish(Entry::NewHeap(key, h, expire_at > 0), expire_at, lru);
 }
 
+bool OverwriteSameShape(Entry* e, std::string_view value) {
+  if (e->type() != ObjType::kString || e->storage() != Storage::kInline || e->has_expire_block() ||
+      value.empty() || e->bytes().size() != value.size()) {
+    return false;
+  }
+  const Encoding enc = value.size() <= kEmbstrMaxLen ? Encoding::kEmbstr : Encoding::kRaw;
+  if (e->encoding() != enc) return false;
+  if (value.size() <= kMaxIntEncodedLen && ParseInt64(value)) return false;
+  e->OverwriteInline(value);
+  return true;
+}
+
 void PutEntry(Database& db, Database::Slot& slot, Entry* e) {
   if (slot.entry() == nullptr) {
     db.Add(e, slot);

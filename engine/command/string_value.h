@@ -58,6 +58,13 @@ Entry* NewPlainString(std::string_view key, std::string_view value, int64_t expi
 // A raw heap string of `len` zero bytes, with exactly that capacity.
 Entry* NewZeroedRawString(std::string_view key, size_t len, int64_t expire_at, uint32_t lru);
 
+// Gives e the value `value` without a new entry when the result is the same
+// as NewEncodedString's with no deadline would be: e holds an inline string
+// of value's length and encoding, has no expiry block, and value would not
+// become an integer. Returns whether it did. (A SET of a same-sized value --
+// a benchmark's, a cache's refresh -- then costs no allocation.)
+bool OverwriteSameShape(Entry* e, std::string_view value);
+
 // Stores e in place of the slot's entry (slot from LocateWrite, same key) or
 // as a new key when the slot is empty. The slot is not valid afterwards.
 void PutEntry(Database& db, Database::Slot& slot, Entry* e);

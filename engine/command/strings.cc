@@ -60,8 +60,12 @@ void SetGeneric(CommandContext& ctx, const SetRequest& r, SetReplies replies) {
   }
   int64_t deadline = r.deadline;
   if (deadline == 0 && r.keepttl && found) deadline = slot.entry()->expire_at();
-  Entry* e = NewEncodedString(r.key, r.value, ShareIntegers(ctx), deadline, LruForStore(ctx, slot));
-  PutEntry(ctx.db(), slot, e);
+  // The entry keeps its access clock either way (LruForStore).
+  if (!found || deadline != 0 || !OverwriteSameShape(slot.entry(), r.value)) {
+    Entry* e =
+        NewEncodedString(r.key, r.value, ShareIntegers(ctx), deadline, LruForStore(ctx, slot));
+    PutEntry(ctx.db(), slot, e);
+  }
   ctx.AddDirty();
   PropagateSet(ctx, r.key, r.value, deadline);
   if (!r.get) {

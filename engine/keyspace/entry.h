@@ -92,6 +92,12 @@ class Entry {
   // The value as text; ints are printed into buf (kInt64Chars bytes).
   std::string_view StringValue(char* buf) const;
   size_t StringLength() const;
+  // Overwrites an inline value (storage kInline) with as many bytes, so a
+  // SET that changes neither size nor encoding reuses the entry. The caller
+  // checks both (OverwriteSameShape).
+  void OverwriteInline(std::string_view v) {
+    std::memcpy(key_ptr() + key_len(), v.data(), v.size());
+  }
   // Replaces the value of an int entry (storage kInt) in place, so counters
   // change without reallocating the entry.
   void SetInt(int64_t v, bool shared) {

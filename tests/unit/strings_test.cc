@@ -48,6 +48,51 @@ TEST(StringsGetSet, IntegersPrintBack) {
   EXPECT_EQ(h.Run({"GET", "k"}), Bulk("9223372036854775807"));
 }
 
+// A SET of a value of the same length and encoding reuses the entry
+// (strings.cc); whatever would change the shape -- an integer, the embstr
+// limit, a TTL before or after -- gets a new entry. Either way the key reads,
+// encodes, expires and is accounted as after any SET.
+TEST(StringsGetSet, SameShapeOverwriteReusesTheEntryAndNothingElseDoes) {
+  EngineHarness h;
+  h.Run({"SET", "k", "aaaa"});
+  Entry* first = FindKey(h, "k");
+  EXPECT_EQ(h.Run({"SET", "k", "bbbb"}), "+OK\r\n");
+  EXPECT_EQ(FindKey(h, "k"), first) << "same length, same encoding: in place";
+  EXPECT_EQ(h.Run({"GET", "k"}), Bulk("bbbb"));
+  EXPECT_EQ(EncodingOf(h, "k"), "embstr");
+  ExpectExactByteAccounting(h);
+
+  EXPECT_EQ(h.Run({"SET", "k", "1234"}), "+OK\r\n");  // becomes an integer
+  EXPECT_EQ(EncodingOf(h, "k"), "int");
+  EXPECT_EQ(h.Run({"SET", "k", "cccc"}), "+OK\r\n");  // an int entry is not inline
+  EXPECT_EQ(EncodingOf(h, "k"), "embstr");
+  EXPECT_EQ(h.Run({"GET", "k"}), Bulk("cccc"));
+
+  const std::string s44(44, 'x');
+  const std::string s45(45, 'y');
+  h.Run({"SET", "long", s45});
+  Entry* raw = FindKey(h, "long");
+  EXPECT_EQ(EncodingOf(h, "long"), "raw");
+  EXPECT_EQ(h.Run({"SET", "long", std::string(45, 'z')}), "+OK\r\n");
+  EXPECT_EQ(FindKey(h, "long"), raw);
+  EXPECT_EQ(EncodingOf(h, "long"), "raw");
+  EXPECT_EQ(h.Run({"SET", "long", s44}), "+OK\r\n");
+  EXPECT_EQ(EncodingOf(h, "long"), "embstr");
+
+  EXPECT_EQ(h.Run({"SET", "t", "vvvv", "PX", "100000"}), "+OK\r\n");
+  EXPECT_EQ(h.Run({"SET", "t", "wwww"}), "+OK\r\n");  // drops the TTL
+  EXPECT_EQ(h.Run({"PTTL", "t"}), ":-1\r\n");
+  EXPECT_EQ(h.Run({"SET", "t", "xxxx", "PX", "5000"}), "+OK\r\n");  // gains one
+  EXPECT_EQ(h.Run({"PTTL", "t"}), ":5000\r\n");
+  EXPECT_EQ(h.Run({"SET", "t", "yyyy", "KEEPTTL"}), "+OK\r\n");
+  EXPECT_EQ(h.Run({"PTTL", "t"}), ":5000\r\n");
+  EXPECT_EQ(h.Run({"GET", "t"}), Bulk("yyyy"));
+  EXPECT_EQ(h.Run({"SET", "k", "dddd", "GET"}), Bulk("cccc"));
+  EXPECT_EQ(h.Run({"GET", "k"}), Bulk("dddd"));
+  ExpectExactByteAccounting(h);
+  ExpectEffectsReplayToSameState(h);
+}
+
 TEST(StringsGetSet, NxXx) {
   EngineHarness h;
   EXPECT_EQ(h.Run({"SET", "k", "v", "NX"}), "+OK\r\n");
