@@ -20,7 +20,7 @@
 // write the new mark, and an entry stored after the cut gets it when it is
 // stored (Database::Add, Replace) -- so a key absent at the cut is born
 // handled. The walk skips entries with the current mark. (A side set of
-// handled keys cost a third of the server's time under writes.) A walk that
+// handled keys cost a quarter of the server's time under writes.) A walk that
 // is dropped (CONFIG SET appendonly no) marks the entries it did not reach,
 // so that the next cut starts from every entry unhandled.
 // FLUSHDB, FLUSHALL and SWAPDB finish the walk at once before they run.

@@ -247,6 +247,19 @@ void Server::Close(const ConnectionPtr& c) {
   connections_.erase(s);
 }
 
+// A connection whose requests have run: read again now, or parked until
+// back-pressure ends (paused_) or its replies are released (held_).
+void Server::Rearm(const ConnectionPtr& c) {
+  if (c->closed) return;
+  if (engine_->ReadPaused(c->session)) {
+    paused_.push_back(c);
+  } else if (engine_->OutputHeld(c->session)) {
+    held_.push_back(c);
+  } else {
+    ArmRead(c);
+  }
+}
+
 void Server::AfterWake() {
   engine_->EndBatch();
   engine_->TakeReady(ready_);
@@ -260,33 +273,14 @@ void Server::AfterWake() {
       Close(c);  // killed (timeout, CLIENT KILL) while its peer does not read
     }
   }
-  for (const ConnectionPtr& c : to_rearm_) {
-    if (c->closed) continue;
-    if (engine_->ReadPaused(c->session)) {
-      paused_.push_back(c);
-    } else if (engine_->OutputHeld(c->session)) {
-      held_.push_back(c);
-    } else {
-      ArmRead(c);
-    }
-  }
-  to_rearm_.clear();
   // Sessions whose replies waited for a sync are read again once the
   // replies have gone out (the flushes above): armed at once, the read's
   // first try (Asio reads before it waits) would find nothing, every time.
-  size_t waiting = 0;
-  for (size_t i = 0; i < held_.size(); ++i) {
-    ConnectionPtr& c = held_[i];
-    if (c->closed) continue;
-    if (engine_->OutputHeld(c->session)) {
-      held_[waiting++] = c;
-    } else if (engine_->ReadPaused(c->session)) {
-      paused_.push_back(c);
-    } else {
-      ArmRead(c);
-    }
-  }
-  held_.resize(waiting);
+  rechecked_.swap(held_);
+  for (const ConnectionPtr& c : rechecked_) Rearm(c);
+  rechecked_.clear();
+  for (const ConnectionPtr& c : to_rearm_) Rearm(c);
+  to_rearm_.clear();
   // EndBatch, Tick or OnSynced may have lifted back-pressure.
   size_t kept = 0;
   for (size_t i = 0; i < paused_.size(); ++i) {

@@ -66,6 +66,7 @@ class Server final : public EngineHost {
   void ArmRead(const ConnectionPtr& c);
   void OnRead(const ConnectionPtr& c, size_t n);
   void Resume(const ConnectionPtr& c);
+  void Rearm(const ConnectionPtr& c);
   void AfterWake();
   void Flush(const ConnectionPtr& c);
   void ArmWrite(const ConnectionPtr& c);
@@ -84,8 +85,10 @@ class Server final : public EngineHost {
   std::vector<ConnectionPtr> to_rearm_;
   // Read-paused connections (no read armed), checked after every wake-up.
   std::vector<ConnectionPtr> paused_;
-  // Connections left unread while their replies wait for a sync (always).
+  // Connections left unread while their replies wait for a sync (always),
+  // and the previous wake-up's list while it is checked again.
   std::vector<ConnectionPtr> held_;
+  std::vector<ConnectionPtr> rechecked_;
   std::vector<Session*> ready_;
   boost::asio::steady_timer tick_timer_;
   boost::asio::signal_set signals_;
