@@ -52,7 +52,8 @@ Engine::Engine(Env& env, Config config, EngineHost* host)
       config_(std::move(config)),
       slowlog_(std::make_unique<SlowLog>()),
       latency_(std::make_unique<LatencyMonitor>()),
-      us_per_tick_(env_.clock().UsPerTick()) {
+      us_per_tick_(env_.clock().UsPerTick()),
+      clock_(env_.clock()) {
   keyspace_ = std::make_unique<Keyspace>(static_cast<int>(settings().databases),
                                          DrawHashKey(env_.random()));
   db_cron_ = std::make_unique<DatabaseCron>(*this);
@@ -212,6 +213,7 @@ void Engine::ProcessInput(Session* s) {
   PrefetchPipeline(s);
   ParserLimits limits;
   limits.max_bulk_len = settings().proto_max_bulk_len;
+  command_ticks_ = clock_.Ticks();
   // Nothing runs once the shutdown is decided: Redis exits before it reads
   // the rest of a pipeline. (While it is still kRequested, SHUTDOWN ABORT
   // must be able to run.)
@@ -342,7 +344,7 @@ void Engine::Execute(Session* s) {
     return;
   }
 
-  if (run->has(kCmdWrite) || run->fullname == "ping") {
+  if (run->refused_with_writes) {
     std::string refusal = durability_->WriteRefusal();
     if (!refusal.empty()) {
       ++mutable_run->stats.rejected_calls;
@@ -358,9 +360,10 @@ void Engine::Execute(Session* s) {
 
   CommandContext ctx(*this, *s, *run, w);
   uint64_t errors_before = stats_.total_error_replies;
-  const uint64_t t0 = env_.clock().Ticks();
   run->handler(ctx);
-  const uint64_t t1 = env_.clock().Ticks();
+  const uint64_t t0 = command_ticks_;
+  const uint64_t t1 = clock_.Ticks();
+  command_ticks_ = t1;
   const auto duration = static_cast<int64_t>(static_cast<double>(t1 - t0) * us_per_tick_);
   ++mutable_run->stats.calls;
   mutable_run->stats.usec += static_cast<uint64_t>(duration);

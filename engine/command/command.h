@@ -5,8 +5,10 @@
 // list per command family (HandlerBinding spans); building the table fails if
 // a spec has no handler or a handler no spec, so the two cannot drift apart.
 //
-// Lookup is case-insensitive and allocation-free: names are lowered into a
-// stack buffer and found in an open-addressing table of string_views.
+// Lookup is case-insensitive and allocation-free: a name is hashed and
+// compared lower-cased, byte by byte, in an open-addressing table of
+// string_views; the last name found, as the client spelled it, is remembered
+// with its command, since a pipeline mostly repeats one command.
 #pragma once
 
 #include <cstdint>
@@ -46,6 +48,9 @@ struct Command {
   const Command* parent = nullptr;
   std::vector<std::unique_ptr<Command>> subcommands;
   CommandStats stats;  // mutable through the table's owner (the engine thread)
+  // Refused with -MISCONF while writes are refused: the writes, and PING
+  // (Redis's rule). Decided once here rather than by comparing names per call.
+  bool refused_with_writes = false;
 
   int arity() const { return spec->arity; }
   bool has(uint32_t flag) const { return (spec->flags & flag) != 0; }
@@ -85,6 +90,14 @@ class CommandTable {
   std::vector<std::unique_ptr<Command>> commands_;
   std::vector<Command*> slots_;  // open addressing by name hash
   std::vector<std::string_view> slot_names_;
+  // The last name Find found, as the client spelled it, and its command: a
+  // pipeline mostly repeats one command, and comparing a few bytes costs less
+  // than hashing them and probing. Only Find (the engine thread) and Rename
+  // touch it.
+  static constexpr size_t kRememberedNameLen = 16;
+  mutable char last_name_[kRememberedNameLen] = {};
+  mutable size_t last_name_len_ = kRememberedNameLen + 1;  // nothing remembered
+  mutable Command* last_found_ = nullptr;
 };
 
 // Lower-cases name into buf (size >= kMaxNameLen); returns the view, or an

@@ -31,6 +31,7 @@
 
 #include "engine/keyspace/entry.h"
 #include "engine/util/prefetch.h"
+#include "engine/util/same_bytes.h"
 #include "engine/util/siphash.h"
 
 namespace cairn {
@@ -80,7 +81,7 @@ class Dict {
     for (int t = 0; t <= 1; ++t) {
       if (t_[t].buckets == nullptr) break;
       for (Entry* e = t_[t].buckets[hash & t_[t].mask]; e != nullptr; e = Link::Next(e)) {
-        if (e->key() == key) return e;
+        if (SameBytes(e->key(), key)) return e;
       }
       if (!rehashing()) break;
     }
@@ -96,7 +97,7 @@ class Dict {
       if (t_[t].buckets == nullptr) break;
       Entry** link = &t_[t].buckets[hash & t_[t].mask];
       while (*link != nullptr) {
-        if ((*link)->key() == key) return link;
+        if (SameBytes((*link)->key(), key)) return link;
         link = &Link::Next(*link);
       }
       if (!rehashing()) break;

@@ -2,6 +2,7 @@
 
 #include <climits>
 #include <cstring>
+#include <optional>
 
 #include "engine/util/strconv.h"
 
@@ -22,6 +23,28 @@ int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   return c - 'A' + 10;
+}
+
+// The usual count or length header: 1 to 18 digits without a leading zero
+// (or a lone "0") straight after the type byte, then CR and one more byte in
+// the buffer -- what the general path (FindLineEnd, then ParseInt64) would
+// accept, read in one pass. Returns the CR's position with *value set, or
+// npos for any other header, which the general path then decides.
+size_t ReadShortNumber(std::string_view buf, size_t at, int64_t* value) {
+  constexpr size_t kMaxDigits = 18;  // below INT64_MAX, so no overflow check
+  const size_t end = buf.size() < at + kMaxDigits ? buf.size() : at + kMaxDigits;
+  int64_t v = 0;
+  size_t i = at;
+  while (i < end && buf[i] >= '0' && buf[i] <= '9') {
+    v = v * 10 + (buf[i] - '0');
+    ++i;
+  }
+  // A 19th digit is not a CR: such a header goes the general way too.
+  const size_t digits = i - at;
+  if (digits == 0 || i + 1 >= buf.size() || buf[i] != '\r') return npos;
+  if (digits > 1 && buf[at] == '0') return npos;
+  *value = v;
+  return i;
 }
 
 }  // namespace
@@ -108,15 +131,20 @@ RequestParser::Outcome RequestParser::ParseMultibulk(std::span<char> buf,
   std::string_view view(buf.data(), buf.size());
   if (pos_ == 0) {
     // The count line.
-    size_t cr = FindLineEnd(view, 0, '\r');
+    int64_t short_count = 0;
+    size_t cr = ReadShortNumber(view, 1, &short_count);
+    std::optional<int64_t> count = short_count;
     if (cr == npos) {
-      if (buf.size() > kProtoInlineMaxSize) {
-        return Fail("Protocol error: too big mbulk count string");
+      cr = FindLineEnd(view, 0, '\r');
+      if (cr == npos) {
+        if (buf.size() > kProtoInlineMaxSize) {
+          return Fail("Protocol error: too big mbulk count string");
+        }
+        return Outcome::kIncomplete;
       }
-      return Outcome::kIncomplete;
+      if (cr + 2 > buf.size()) return Outcome::kIncomplete;
+      count = ParseInt64(view.substr(1, cr - 1));
     }
-    if (cr + 2 > buf.size()) return Outcome::kIncomplete;
-    auto count = ParseInt64(view.substr(1, cr - 1));
     if (!count || *count > INT_MAX) return Fail("Protocol error: invalid multibulk length");
     if (*count > kUnauthMaxArgs && limits.auth_required) {
       return Fail("Protocol error: unauthenticated multibulk length");
@@ -131,6 +159,15 @@ RequestParser::Outcome RequestParser::ParseMultibulk(std::span<char> buf,
     bulk_len_ = -1;
   }
   while (remaining_ > 0) {
+    if (bulk_len_ == -1 && pos_ < buf.size() && buf[pos_] == '$') {
+      int64_t len = 0;
+      size_t cr = ReadShortNumber(view, pos_ + 1, &len);
+      if (cr != npos && len <= limits.max_bulk_len &&
+          (len <= kUnauthMaxBulkLen || !limits.auth_required)) {
+        pos_ = cr + 2;
+        bulk_len_ = len;
+      }
+    }
     if (bulk_len_ == -1) {
       size_t cr = FindLineEnd(view, pos_, '\r');
       if (cr == npos) {
