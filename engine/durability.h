@@ -8,9 +8,11 @@
 //
 // Rewrites without fork: BGREWRITEAOF makes the cut at a batch point (the
 // log opens its next incr file: every effect after the cut goes there), then
-// the keyspace is walked in bounded steps from EndBatch and Tick with the
-// dict's scan cursor (which sees every entry present for the whole walk),
-// writing each entry's value at the cut into the new base. Before a write
+// the keyspace is walked in bounded steps -- from Tick, from BackgroundStep
+// (which net/ runs after every batch's replies) and, where the host does not
+// step after every batch, from EndBatch -- with the dict's scan cursor
+// (which sees every entry present for the whole walk), writing each entry's
+// value at the cut into the new base. Before a write
 // command runs during the walk, each key it names (per the command's key
 // specs, plus MOVE's and COPY's target database) that the walk has not
 // handled is handled first: its current value -- still its value at the cut,
@@ -68,7 +70,7 @@ class Durability {
   void EndBatch(const std::vector<Session*>& ready);
   void Tick();
   void OnSynced(uint64_t token, const Status& status);
-  // A step of the walk while the world is otherwise idle (Engine::BackgroundStep).
+  // A step of the walk between batches (Engine::BackgroundStep).
   void BackgroundStep();
 
   // Releasable output of s.

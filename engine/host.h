@@ -49,6 +49,12 @@ class EngineHost {
   virtual Status ApplyListenerConfig(const Settings&) { return Status::Ok(); }
   // The log destination or level changed.
   virtual void ApplyLogConfig(const Settings&) {}
+  // Whether the world gives Engine::BackgroundStep a turn after every
+  // batch's replies have gone out while HasBackgroundWork() holds. Then a
+  // batch's end does not walk a running rewrite itself, and no reply waits
+  // for a walk step; otherwise (the default, and the simulator) each batch's
+  // end takes a short step.
+  virtual bool StepsAfterEveryBatch() const { return false; }
 };
 
 }  // namespace cairn

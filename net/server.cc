@@ -330,9 +330,14 @@ int Server::Run() {
   while (true) {
     if (engine_->HasBackgroundWork()) {
       // The engine has work of its own (a rewrite's walk): take whatever
-      // I/O is ready without blocking, then give it a bounded step.
+      // I/O is ready without blocking, send its replies, then give the
+      // walk a bounded step -- after the replies, so that no reply waits
+      // for it.
       io_.poll();
+      AfterWake();
+      if (engine_->shutdown_state() == ShutdownState::kDone) break;
       engine_->BackgroundStep();
+      if (engine_->HasBackgroundWork()) continue;
     } else {
       io_.run_one();
       io_.poll();

@@ -55,6 +55,8 @@ class Server final : public EngineHost {
   uint64_t RssBytes() override;
   Status ApplyListenerConfig(const Settings& settings) override;
   void ApplyLogConfig(const Settings& settings) override;
+  // Run() steps a rewrite's walk after every batch's replies.
+  bool StepsAfterEveryBatch() const override { return true; }
 
  private:
   struct Connection;
