@@ -7,8 +7,10 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <random>
 #include <set>
 #include <string>
@@ -16,6 +18,7 @@
 
 #include <gtest/gtest.h>
 
+#include "engine/util/strconv.h"
 #include "tests/unit/request_parser_cases.h"
 
 namespace cairn::testing {
@@ -299,6 +302,92 @@ TEST(RequestParser, ErrorLeavesTheParserReadyForANewStream) {
   std::string ping = "PING\r\n";
   EXPECT_EQ(p.Parse(std::span<char>(ping.data(), ping.size()), {}, args, &consumed),
             RequestParser::Outcome::kRequest);
+}
+
+// Count and length headers of every shape -- digits of any length, leading
+// zeros, signs, spaces, letters, empty -- judged against Redis's rule
+// (string2ll over the whole header, then the range checks), whole and byte
+// by byte. The parser reads the common shape in one pass and the rest the
+// general way; both must give the rule's answer.
+TEST(RequestParser, HeadersOfEveryShapeFollowTheIntegerRule) {
+  std::vector<std::string> headers = {"",
+                                      "0",
+                                      "00",
+                                      "01",
+                                      "1",
+                                      "7",
+                                      "10",
+                                      "50",
+                                      "51",
+                                      "999",
+                                      "1000",
+                                      "1001",
+                                      "-0",
+                                      "-1",
+                                      "+1",
+                                      " 1",
+                                      "1 ",
+                                      "1x",
+                                      "x",
+                                      "2147483647",
+                                      "2147483648",
+                                      "536870912",
+                                      "536870913",
+                                      "999999999999999999",
+                                      "1000000000000000000",
+                                      "9223372036854775807",
+                                      "9223372036854775808",
+                                      "99999999999999999999",
+                                      "-9223372036854775808",
+                                      "-9223372036854775809",
+                                      std::string(40, '9'),
+                                      std::string(25, '0') + "1"};
+  std::mt19937 rng(20261205);
+  const std::string alphabet = "0123456789012345678901234567890123456789-+ x";
+  for (int i = 0; i < 400; ++i) {
+    std::string h(rng() % 22, '0');
+    for (char& ch : h) ch = alphabet[rng() % alphabet.size()];
+    headers.push_back(h);
+  }
+  ParserLimits limits;
+  limits.max_bulk_len = 1000;
+  for (const std::string& h : headers) {
+    const std::optional<int64_t> v = ParseInt64(h);
+    // As a bulk length.
+    {
+      std::string in = "*1\r\n$" + h + "\r\n";
+      std::vector<std::string> want;
+      if (!v || *v < 0 || *v > limits.max_bulk_len) {
+        want = {"-ERR Protocol error: invalid bulk length"};
+      } else {
+        const std::string arg(static_cast<size_t>(*v), 'a');
+        in += arg + "\r\n";
+        want = {"\"" + arg + "\""};
+      }
+      std::vector<std::string> bytes;
+      for (char ch : in) bytes.emplace_back(1, ch);
+      EXPECT_EQ(OneShot(in, limits).events, want) << "bulk header '" << h << "'";
+      EXPECT_EQ(Feed(bytes, limits).events, want) << "bulk header '" << h << "', byte by byte";
+    }
+    // As an argument count.
+    {
+      std::string in = "*" + h + "\r\n";
+      std::vector<std::string> want;
+      if (!v || *v > INT32_MAX) {
+        want = {"-ERR Protocol error: invalid multibulk length"};
+      } else if (*v <= 0) {
+        want = {"empty"};
+      } else if (*v <= 50) {
+        std::string event;
+        for (int64_t k = 0; k < *v; ++k) {
+          in += "$1\r\na\r\n";
+          event += (k == 0 ? "" : " ") + std::string("\"a\"");
+        }
+        want = {event};
+      }  // else: a request still waiting for its arguments
+      EXPECT_EQ(OneShot(in, limits).events, want) << "count header '" << h << "'";
+    }
+  }
 }
 
 // A 50,000-argument request fed one byte at a time: a parser that rescanned
