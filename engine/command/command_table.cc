@@ -4,12 +4,11 @@
 
 #include "engine/command/command.h"
 #include "engine/command/context.h"
+#include "engine/util/ascii.h"
 #include "engine/util/same_bytes.h"
 
 namespace cairn {
 namespace {
-
-char LowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c; }
 
 // FNV-1a over the name in lower case. The table holds only the server's own
 // names and never grows, so no client can crowd it whatever names it sends:
@@ -18,7 +17,7 @@ char LowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 
 uint64_t NameHash(std::string_view name) {
   uint64_t h = 0xcbf29ce484222325ULL;
   for (char c : name) {
-    h ^= static_cast<unsigned char>(LowerAscii(c));
+    h ^= static_cast<unsigned char>(AsciiLower(c));
     h *= 0x100000001b3ULL;
   }
   return h;
@@ -30,7 +29,7 @@ uint64_t NameHash(std::string_view name) {
 bool SameNameAnyCase(std::string_view table_name, std::string_view name) {
   if (table_name.size() != name.size()) return false;
   for (size_t i = 0; i < name.size(); ++i) {
-    if (table_name[i] != LowerAscii(name[i])) return false;
+    if (table_name[i] != AsciiLower(name[i])) return false;
   }
   return true;
 }
@@ -50,7 +49,7 @@ std::string_view LowerName(std::string_view name, char* buf) {
   if (name.size() > CommandTable::kMaxNameLen) return {};
   for (size_t i = 0; i < name.size(); ++i) {
     char c = name[i];
-    buf[i] = LowerAscii(c);
+    buf[i] = AsciiLower(c);
   }
   return {buf, name.size()};
 }

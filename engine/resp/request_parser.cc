@@ -159,35 +159,33 @@ RequestParser::Outcome RequestParser::ParseMultibulk(std::span<char> buf,
     bulk_len_ = -1;
   }
   while (remaining_ > 0) {
-    if (bulk_len_ == -1 && pos_ < buf.size() && buf[pos_] == '$') {
-      int64_t len = 0;
-      size_t cr = ReadShortNumber(view, pos_ + 1, &len);
-      if (cr != npos && len <= limits.max_bulk_len &&
-          (len <= kUnauthMaxBulkLen || !limits.auth_required)) {
-        pos_ = cr + 2;
-        bulk_len_ = len;
-      }
-    }
     if (bulk_len_ == -1) {
-      size_t cr = FindLineEnd(view, pos_, '\r');
+      int64_t short_len = 0;
+      size_t cr = pos_ < buf.size() && buf[pos_] == '$'
+                      ? ReadShortNumber(view, pos_ + 1, &short_len)
+                      : npos;
+      std::optional<int64_t> len = short_len;
       if (cr == npos) {
-        if (buf.size() - pos_ > kProtoInlineMaxSize) {
-          return Fail("Protocol error: too big bulk count string");
+        cr = FindLineEnd(view, pos_, '\r');
+        if (cr == npos) {
+          if (buf.size() - pos_ > kProtoInlineMaxSize) {
+            return Fail("Protocol error: too big bulk count string");
+          }
+          return Outcome::kIncomplete;
         }
-        return Outcome::kIncomplete;
+        if (cr + 2 > buf.size()) return Outcome::kIncomplete;
+        if (buf[pos_] != '$') {
+          char got = buf[pos_];
+          // Redis blanks CR and LF in error texts (the byte here can be either:
+          // "*1\r\n\r\n" and "*1\r\n\n\r\n" both end their header line).
+          if (got == '\r' || got == '\n') got = ' ';
+          std::string text = "Protocol error: expected '$', got '";
+          text.push_back(got);
+          text.push_back('\'');
+          return Fail(std::move(text));
+        }
+        len = ParseInt64(view.substr(pos_ + 1, cr - pos_ - 1));
       }
-      if (cr + 2 > buf.size()) return Outcome::kIncomplete;
-      if (buf[pos_] != '$') {
-        char got = buf[pos_];
-        // Redis blanks CR and LF in error texts (the byte here can be either:
-        // "*1\r\n\r\n" and "*1\r\n\n\r\n" both end their header line).
-        if (got == '\r' || got == '\n') got = ' ';
-        std::string text = "Protocol error: expected '$', got '";
-        text.push_back(got);
-        text.push_back('\'');
-        return Fail(std::move(text));
-      }
-      auto len = ParseInt64(view.substr(pos_ + 1, cr - pos_ - 1));
       if (!len || *len < 0 || *len > limits.max_bulk_len) {
         return Fail("Protocol error: invalid bulk length");
       }
