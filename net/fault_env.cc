@@ -79,6 +79,11 @@ void FaultFileSystem::RequestSync(WritableFile& file, uint64_t token) {
   base_.RequestSync(static_cast<FaultWritableFile&>(file).base(), token);
 }
 
+void FaultFileSystem::RequestWaitedSync(WritableFile& file, uint64_t token) {
+  if (Mode() == "fsync-eio") failed_syncs_.insert(token);
+  base_.RequestWaitedSync(static_cast<FaultWritableFile&>(file).base(), token);
+}
+
 bool FaultFileSystem::TakeFailedSync(uint64_t token) { return failed_syncs_.erase(token) != 0; }
 
 }  // namespace cairn

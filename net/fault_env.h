@@ -56,6 +56,7 @@ class FaultFileSystem final : public FileSystem {
     return base_.Truncate(path, size);
   }
   void RequestSync(WritableFile& file, uint64_t token) override;
+  void RequestWaitedSync(WritableFile& file, uint64_t token) override;
   void RequestDirSync(const std::string& path, uint64_t token) override {
     MaybeKill("fsync dir", path);
     base_.RequestDirSync(path, token);

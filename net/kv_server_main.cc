@@ -122,16 +122,20 @@ int RunServer(int argc, char** argv) {
     fault_env = std::make_unique<cairn::FaultEnv>(env, control);
   }
   cairn::FaultEnv* faults = fault_env.get();
-  env.posix_fs().set_completion(
-      [&io, &server, faults](uint64_t token, const cairn::Status& status) {
-        boost::asio::post(io, [&server, faults, token, status] {
-          cairn::Status st = status;
-          if (faults != nullptr && faults->fault_fs().TakeFailedSync(token)) {
-            st = cairn::Status::Io("fdatasync: Input/output error", 5);
-          }
-          server.OnSyncDone(token, st);
-        });
-      });
+  auto deliver = [&server, faults](uint64_t token, const cairn::Status& status) {
+    cairn::Status st = status;
+    if (faults != nullptr && faults->fault_fs().TakeFailedSync(token)) {
+      st = cairn::Status::Io("fdatasync: Input/output error", 5);
+    }
+    server.OnSyncDone(token, st);
+  };
+  // Background syncs complete on the sync thread: posted to the engine's.
+  env.posix_fs().set_completion([&io, deliver](uint64_t token, const cairn::Status& status) {
+    boost::asio::post(io, [deliver, token, status] { deliver(token, status); });
+  });
+  // The sync replies wait for under appendfsync always runs on the engine
+  // thread, at the batch point (Server::AfterWake).
+  env.posix_fs().set_waited_completion(deliver);
 
   const cairn::Settings settings_copy = config.settings();
   cairn::Env& engine_env = fault_env ? static_cast<cairn::Env&>(*fault_env) : env;

@@ -180,6 +180,7 @@ PosixFileSystem::PosixFileSystem(Completion on_sync_done)
 PosixFileSystem::~PosixFileSystem() { StopSyncs(); }
 
 void PosixFileSystem::StopSyncs() {
+  RunWaitedSyncs();
   {
     std::lock_guard<std::mutex> lock(mu_);
     stopping_ = true;
@@ -272,6 +273,29 @@ void PosixFileSystem::RequestSync(WritableFile& file, uint64_t token) {
   Enqueue(SyncJob{posix.shared_fd(), {}, token});
 }
 
+void PosixFileSystem::RequestWaitedSync(WritableFile& file, uint64_t token) {
+  if (!on_waited_done_) {
+    RequestSync(file, token);
+    return;
+  }
+  auto& posix = static_cast<PosixWritableFile&>(file);
+  waited_.push_back(SyncJob{posix.shared_fd(), {}, token});
+}
+
+void PosixFileSystem::RunWaitedSyncs() {
+  // Swapped out first (a completion may request another sync); the two
+  // vectors trade places, so their capacity is kept.
+  while (!waited_.empty()) {
+    running_.swap(waited_);
+    for (SyncJob& job : running_) {
+      Status st = RunSync(job);
+      job.fd.reset();
+      on_waited_done_(job.token, st);
+    }
+    running_.clear();
+  }
+}
+
 void PosixFileSystem::RequestDirSync(const std::string& path, uint64_t token) {
   Enqueue(SyncJob{nullptr, path, token});
 }
@@ -303,21 +327,23 @@ void PosixFileSystem::Worker() {
       job.fd.reset();  // closes it unless a pending sync still holds it
       continue;
     }
-    Status st;
-    if (job.fd) {
-      if (::fdatasync(job.fd->fd) != 0) st = ErrnoStatus("fdatasync", errno);
-    } else {
-      int fd = ::open(job.dir_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-      if (fd < 0) {
-        st = ErrnoStatus("open dir " + job.dir_path, errno);
-      } else {
-        if (::fsync(fd) != 0) st = ErrnoStatus("fsync dir " + job.dir_path, errno);
-        ::close(fd);
-      }
-    }
+    Status st = RunSync(job);
     job.fd.reset();
     if (on_sync_done_) on_sync_done_(job.token, st);
   }
+}
+
+Status PosixFileSystem::RunSync(const SyncJob& job) {
+  if (job.fd) {
+    if (::fdatasync(job.fd->fd) != 0) return ErrnoStatus("fdatasync", errno);
+    return Status::Ok();
+  }
+  int fd = ::open(job.dir_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return ErrnoStatus("open dir " + job.dir_path, errno);
+  Status st;
+  if (::fsync(fd) != 0) st = ErrnoStatus("fsync dir " + job.dir_path, errno);
+  ::close(fd);
+  return st;
 }
 
 SpdLogger::SpdLogger(const std::string& file, LogLevel level) : level_(level) {

@@ -2,13 +2,25 @@
 // seeded from the OS, POSIX files with fdatasync on a background thread, and
 // spdlog.
 //
-// Syncs never block the engine thread: RequestSync queues the file's
-// descriptor to one worker thread, which runs fdatasync (fsync for
+// Background syncs never block the engine thread: RequestSync queues the
+// file's descriptor to one worker thread, which runs fdatasync (fsync for
 // directories) in request order and hands each result to the completion
 // callback -- in kv-server a post back onto the engine's io_context, so the
 // engine sees OnSynced as an event, exactly as in the simulator. The same
 // thread closes retired files: the close that frees a large unlinked file's
 // blocks takes milliseconds, which the engine thread must not spend.
+//
+// A sync replies wait on (appendfsync always, RequestWaitedSync) can instead
+// run on the engine thread itself, as Redis runs it: kv-server sets a
+// completion for such syncs and calls RunWaitedSyncs at its batch point,
+// after EndBatch and before the replies are written, so the replies leave
+// as soon as their sync returns. Measured on two shared cores (README,
+// Performance), handing that sync to the worker cost more than the overlap
+// gained: the worker's wake-ups and the fdatasync's own CPU then compete
+// with the engine thread and the clients for the same two cores, and the
+// clients split into two groups taking turns, each paying for its own
+// fdatasync. The completion reaches the engine outside any engine call, so
+// it is an event like any other.
 //
 // Thread-safety: everything but the sync queue is used from the engine thread
 // only; the queue is guarded by a mutex and the worker touches nothing else.
@@ -22,6 +34,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "engine/env/env.h"
 
@@ -85,6 +98,9 @@ class PosixFileSystem final : public FileSystem {
   Status Remove(const std::string& path) override;
   Status Truncate(const std::string& path, uint64_t size) override;
   void RequestSync(WritableFile& file, uint64_t token) override;
+  // Kept for RunWaitedSyncs when a waited completion is set, else the same
+  // as RequestSync.
+  void RequestWaitedSync(WritableFile& file, uint64_t token) override;
   void RequestDirSync(const std::string& path, uint64_t token) override;
   // A closed WritableFile's descriptor, closed on the sync thread after the
   // syncs queued before it (files must not outlive their file system).
@@ -98,6 +114,15 @@ class PosixFileSystem final : public FileSystem {
   // Replaces the completion callback (before any sync is requested).
   void set_completion(Completion c) { on_sync_done_ = std::move(c); }
 
+  // From now on waited syncs run in RunWaitedSyncs, on the calling thread,
+  // and report to on_done there (set before any sync is requested; the
+  // caller must then call RunWaitedSyncs before it next sleeps, whenever it
+  // may have requested one).
+  void set_waited_completion(Completion on_done) { on_waited_done_ = std::move(on_done); }
+  // Runs the waited syncs requested so far, in request order, delivering
+  // each result; those a completion requests run too.
+  void RunWaitedSyncs();
+
  private:
   struct SyncJob {
     std::shared_ptr<SharedFd> fd;  // null: open path as a directory
@@ -107,8 +132,13 @@ class PosixFileSystem final : public FileSystem {
   };
   void Worker();
   void Enqueue(SyncJob job);
+  static Status RunSync(const SyncJob& job);
 
   Completion on_sync_done_;
+  // Waited syncs for RunWaitedSyncs (engine thread only).
+  Completion on_waited_done_;
+  std::vector<SyncJob> waited_;
+  std::vector<SyncJob> running_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<SyncJob> jobs_;

@@ -262,6 +262,11 @@ void Server::Rearm(const ConnectionPtr& c) {
 
 void Server::AfterWake() {
   engine_->EndBatch();
+  // Under appendfsync always, the fdatasync this batch's replies wait for
+  // runs here, on this thread, and its completion releases them before the
+  // flushes below -- as Redis syncs before it writes replies (posix_env.h
+  // says why not on the sync thread).
+  env_.posix_fs().RunWaitedSyncs();
   engine_->TakeReady(ready_);
   for (Session* s : ready_) {
     auto it = connections_.find(s);

@@ -6,13 +6,14 @@
 // readable connection is read once (an async_read_some straight into the
 // engine's input buffer, which parses and executes every complete request;
 // bytes read just as back-pressure began wait unparsed until it ends).
-// Then the batch ends (Engine::EndBatch, the group-commit point), every
-// session with releasable output is written with one non-blocking write, and
-// reads are re-armed. A socket that cannot take all its output waits for
+// Then the batch ends (Engine::EndBatch, the group-commit point; under
+// appendfsync always the batch's fdatasync runs right there, on this
+// thread), every session with releasable output is written with one
+// non-blocking write, and reads are re-armed. A socket that cannot take all its output waits for
 // writability without holding up anyone else.
 //
-// Threads other than this one only post completions (fdatasync results) onto
-// the io_context.
+// Threads other than this one only post completions (background fdatasync
+// results) onto the io_context.
 #pragma once
 
 #include <cstdint>

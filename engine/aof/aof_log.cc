@@ -42,10 +42,12 @@ AofLog::AofLog(Env& env, LogOptions options) : env_(env), options_(std::move(opt
 
 AofLog::~AofLog() = default;
 
-void AofLog::Sync(WritableFile* file, const std::string& dir, Action then) {
+void AofLog::Sync(WritableFile* file, const std::string& dir, Action then, bool replies_wait) {
   uint64_t token = next_fs_token_++;
   pending_[token] = std::move(then);
-  if (file != nullptr) {
+  if (file != nullptr && replies_wait) {
+    env_.fs().RequestWaitedSync(*file, token);
+  } else if (file != nullptr) {
     env_.fs().RequestSync(*file, token);
   } else if (Planted(options_.bugs, kBugNoDirFsync)) {
     OnSynced(token, Status::Ok());
@@ -447,8 +449,11 @@ void AofLog::RequestFileSync() {
   uint64_t logical = tracker_.Add(position);
   ++file_sync_inflight_;
   synced_request_ = position;
-  Sync(file_.get(), "",
-       [this, logical, position](const Status& st) { OnFileSyncDone(logical, position, st); });
+  // Under always every reply of the batch waits for this sync.
+  Sync(
+      file_.get(), "",
+      [this, logical, position](const Status& st) { OnFileSyncDone(logical, position, st); },
+      options_.policy == FsyncPolicy::kAlways);
 }
 
 void AofLog::OnFileSyncDone(uint64_t logical, uint64_t position, const Status& st) {

@@ -161,8 +161,9 @@ class AofLog {
   using Action = std::function<void(const Status&)>;
 
   int64_t MonoMs() const;  // the monotonic clock, in ms (periods, retries)
-  // Requests a sync of file (nullptr: directory dir) and runs then on completion.
-  void Sync(WritableFile* file, const std::string& dir, Action then);
+  // Requests a sync of file (nullptr: directory dir) and runs then on
+  // completion; replies_wait: replies are held until it completes.
+  void Sync(WritableFile* file, const std::string& dir, Action then, bool replies_wait = false);
   // Writes text as the manifest: temp file, sync, rename, dir sync; then runs
   // done. Manifest swaps run one at a time, in request order.
   void SwapManifest(std::string text, Action done);

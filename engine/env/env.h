@@ -84,6 +84,11 @@ class FileSystem {
   // Asks for file's written bytes to become durable (fdatasync). The result
   // reaches the engine later as Engine::OnSynced(token, status).
   virtual void RequestSync(WritableFile& file, uint64_t token) = 0;
+  // The same, for a sync that replies are waiting on (appendfsync always).
+  // A file system may run such a sync on the engine's own thread once the
+  // current wake-up is over, instead of handing it to another thread; its
+  // result still reaches the engine later, through OnSynced.
+  virtual void RequestWaitedSync(WritableFile& file, uint64_t token) { RequestSync(file, token); }
   // Asks for the names in directory path (creates, renames, unlinks) to
   // become durable (fsync of the directory); completes like RequestSync.
   virtual void RequestDirSync(const std::string& path, uint64_t token) = 0;

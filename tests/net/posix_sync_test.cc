@@ -1,8 +1,11 @@
 // PosixFileSystem's sync worker and kv-server's way of handing completions
 // back: the worker thread posts each result onto the engine's io_context,
 // and only the thread running it sees them. Under TSan this is where a race
-// between the two threads would show.
+// between the two threads would show. Waited syncs (appendfsync always) run
+// on the calling thread, in RunWaitedSyncs, when a waited completion is set.
 #include <atomic>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -53,6 +56,82 @@ TEST(PosixSync, CompletionsArePostedToTheEngineThreadInRequestOrder) {
   EXPECT_FALSE(wrong_thread);
   ASSERT_EQ(seen.size(), kSyncs);
   for (uint64_t i = 0; i < kSyncs; ++i) EXPECT_EQ(seen[i], i + 1);
+}
+
+struct WaitedSyncFixture {
+  WaitedSyncFixture() {
+    auto d = TempDir::Create("cairn-waited-sync");
+    EXPECT_TRUE(d.ok());
+    dir = std::move(d).value();
+  }
+  std::unique_ptr<WritableFile> Open(PosixFileSystem& fs) {
+    auto file = fs.OpenAppend(dir->path() + "/log", true);
+    EXPECT_TRUE(file.ok()) << file.status().message();
+    size_t written = 0;
+    EXPECT_TRUE(file.value()->Append("record\n", &written).ok());
+    return std::move(file).value();
+  }
+  std::unique_ptr<TempDir> dir;
+};
+
+TEST(PosixSync, WaitedSyncsRunOnTheCallingThreadInRunWaitedSyncs) {
+  WaitedSyncFixture fx;
+  std::atomic<int> background{0};
+  PosixFileSystem fs([&background](uint64_t, const Status&) { ++background; });
+  std::vector<uint64_t> waited;
+  bool wrong_thread = false;
+  const std::thread::id self = std::this_thread::get_id();
+  std::unique_ptr<WritableFile> file = fx.Open(fs);
+  fs.set_waited_completion([&](uint64_t token, const Status& st) {
+    if (std::this_thread::get_id() != self || !st.ok()) wrong_thread = true;
+    waited.push_back(token);
+    // A completion may ask for the next sync (group commit): it runs in the
+    // same call.
+    if (token == 2) fs.RequestWaitedSync(*file, 3);
+  });
+  fs.RequestWaitedSync(*file, 1);
+  fs.RequestWaitedSync(*file, 2);
+  EXPECT_TRUE(waited.empty()) << "a waited sync ran before RunWaitedSyncs";
+  fs.RunWaitedSyncs();
+  EXPECT_EQ(waited, (std::vector<uint64_t>{1, 2, 3}));
+  EXPECT_FALSE(wrong_thread);
+  fs.RunWaitedSyncs();  // nothing left: no completion twice
+  EXPECT_EQ(waited.size(), 3u);
+  // Background syncs still go to the worker and its completion.
+  fs.RequestSync(*file, 4);
+  file.reset();
+  fs.StopSyncs();
+  EXPECT_EQ(background.load(), 1);
+  EXPECT_EQ(waited.size(), 3u);
+}
+
+TEST(PosixSync, WaitedSyncsGoToTheWorkerWithoutAWaitedCompletion) {
+  WaitedSyncFixture fx;
+  std::vector<uint64_t> seen;
+  std::mutex mu;
+  PosixFileSystem fs([&](uint64_t token, const Status& st) {
+    std::lock_guard<std::mutex> lock(mu);
+    EXPECT_TRUE(st.ok());
+    seen.push_back(token);
+  });
+  std::unique_ptr<WritableFile> file = fx.Open(fs);
+  fs.RequestWaitedSync(*file, 7);
+  fs.RunWaitedSyncs();  // no-op here: the worker has it
+  file.reset();
+  fs.StopSyncs();
+  EXPECT_EQ(seen, (std::vector<uint64_t>{7}));
+}
+
+TEST(PosixSync, StopSyncsRunsTheWaitedSyncsLeft) {
+  WaitedSyncFixture fx;
+  PosixFileSystem fs([](uint64_t, const Status&) {});
+  std::vector<uint64_t> waited;
+  fs.set_waited_completion([&waited](uint64_t token, const Status&) { waited.push_back(token); });
+  std::unique_ptr<WritableFile> file = fx.Open(fs);
+  fs.RequestWaitedSync(*file, 9);
+  file.reset();  // the pending sync holds the descriptor
+  fs.StopSyncs();
+  EXPECT_EQ(waited, (std::vector<uint64_t>{9}));
 }
 
 }  // namespace

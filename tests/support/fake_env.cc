@@ -121,6 +121,11 @@ Status MemoryFs::Truncate(const std::string& path, uint64_t size) {
 
 void MemoryFs::RequestSync(WritableFile&, uint64_t token) { pending_.push_back(token); }
 
+void MemoryFs::RequestWaitedSync(WritableFile&, uint64_t token) {
+  pending_.push_back(token);
+  waited_.push_back(token);
+}
+
 void MemoryFs::RequestDirSync(const std::string&, uint64_t token) { pending_.push_back(token); }
 
 }  // namespace cairn::testing

@@ -61,10 +61,13 @@ class MemoryFs final : public FileSystem {
   Status Remove(const std::string& path) override;
   Status Truncate(const std::string& path, uint64_t size) override;
   void RequestSync(WritableFile& file, uint64_t token) override;
+  void RequestWaitedSync(WritableFile& file, uint64_t token) override;
   void RequestDirSync(const std::string& path, uint64_t token) override;
 
   // Sync requests not yet delivered, oldest first.
   std::deque<uint64_t>& pending_syncs() { return pending_; }
+  // Tokens of every sync requested as waited on (RequestWaitedSync).
+  const std::vector<uint64_t>& waited_syncs() const { return waited_; }
   std::map<std::string, std::string>& files() { return files_; }
 
   // Fault switches for tests: while set, appends write at most
@@ -83,6 +86,7 @@ class MemoryFs final : public FileSystem {
   std::map<std::string, std::string> files_;
   std::map<std::string, bool> dirs_;
   std::deque<uint64_t> pending_;
+  std::vector<uint64_t> waited_;
 };
 
 class CapturingLogger final : public Logger {

@@ -127,6 +127,41 @@ TEST(AofEngine, AlwaysGroupCommitsOneSyncPerBatchForAllSessions) {
   EXPECT_EQ(w.Take(clients[0]), "+OK\r\n+OK\r\n");
 }
 
+// Only the sync replies wait on is asked for as such (kv-server runs it on
+// the engine thread): the batch's under always, never everysec's nor a
+// rewrite's base, manifest or directory syncs.
+TEST(AofEngine, OnlyTheBatchSyncUnderAlwaysIsWaitedOn) {
+  for (const char* policy : {"always", "everysec"}) {
+    SCOPED_TRACE(policy);
+    AofWorld w({"--appendfsync", policy});
+    ASSERT_TRUE(w.Start().ok());
+    w.DeliverSyncs();
+    EXPECT_TRUE(w.env().memory_fs().waited_syncs().empty()) << "start-up syncs are not waited on";
+    const bool always = std::string(policy) == "always";
+    EXPECT_EQ(w.Run({"SET", "a", "1"}, /*deliver=*/false), always ? "" : "+OK\r\n");
+    w.engine().Tick();  // everysec's sync comes from the period
+    const size_t pending = w.PendingSyncs();
+    const std::vector<uint64_t> waited = w.env().memory_fs().waited_syncs();
+    if (always) {
+      ASSERT_EQ(pending, 1u);
+      EXPECT_EQ(waited, (std::vector<uint64_t>{w.env().memory_fs().pending_syncs().front()}));
+    } else {
+      EXPECT_TRUE(waited.empty());
+    }
+    w.DeliverSyncs();
+    if (always) {
+      EXPECT_EQ(w.Take(w.session()), "+OK\r\n");
+    }
+    EXPECT_EQ(w.Run({"BGREWRITEAOF"}), "+Background append only file rewriting started\r\n");
+    for (int i = 0; i < 20 && w.engine().durability().log()->rewrite_in_progress(); ++i) {
+      w.engine().Tick();
+      w.DeliverSyncs();
+    }
+    EXPECT_FALSE(w.engine().durability().log()->rewrite_in_progress());
+    EXPECT_EQ(w.env().memory_fs().waited_syncs(), waited) << "a rewrite's sync was waited on";
+  }
+}
+
 TEST(AofEngine, EverysecDoesNotHoldAndSyncsOncePerPeriod) {
   AofWorld w({"--appendfsync", "everysec"});
   ASSERT_TRUE(w.Start().ok());
