@@ -141,6 +141,12 @@ int RunServer(int argc, char** argv) {
   cairn::Env& engine_env = fault_env ? static_cast<cairn::Env&>(*fault_env) : env;
   cairn::Engine engine(engine_env, std::move(config), &server);
   server.set_engine(&engine);
+  // Whichever way this function returns, the syncs are drained while the
+  // engine, the server and the io_context their completions reach exist.
+  struct SyncDrain {
+    cairn::PosixFileSystem& fs;
+    ~SyncDrain() { fs.StopSyncs(); }
+  } drain{env.posix_fs()};
   st = engine.Start();
   if (!st.ok()) {
     env.logger().Log(cairn::LogLevel::kWarning, "Fatal: " + st.message());
@@ -173,7 +179,7 @@ int RunServer(int argc, char** argv) {
   env.logger().Log(cairn::LogLevel::kNotice, "Ready to accept connections");
   int code = server.Run();
   if (!pidfile.empty()) ::unlink(pidfile.c_str());
-  env.posix_fs().StopSyncs();  // its completions post to io, which dies first
+  env.posix_fs().StopSyncs();  // before the farewell line (SyncDrain would too)
   env.logger().Log(cairn::LogLevel::kNotice, "Cairn is now ready to exit, bye bye...");
   return code;
 }

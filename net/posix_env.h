@@ -106,9 +106,10 @@ class PosixFileSystem final : public FileSystem {
   // syncs queued before it (files must not outlive their file system).
   void Retire(std::shared_ptr<SharedFd> fd);
 
-  // Runs the queued syncs, delivers their completions and joins the worker;
-  // no completion comes after it returns. kv-server calls it while the
-  // io_context the completions are posted to still exists.
+  // Runs the waited syncs left and the queued ones, delivers their
+  // completions and joins the worker; no completion comes after it returns.
+  // kv-server calls it while the engine and the io_context the completions
+  // reach still exist.
   void StopSyncs();
 
   // Replaces the completion callback (before any sync is requested).
