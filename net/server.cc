@@ -332,6 +332,9 @@ int Server::Run() {
   WaitForHangup();
   ScheduleTick();
   auto guard = asio::make_work_guard(io_);
+  // A waited sync asked for while the engine started has no wake-up of its
+  // own behind it: run it before the first sleep.
+  env_.posix_fs().RunWaitedSyncs();
   while (true) {
     if (engine_->HasBackgroundWork()) {
       // The engine has work of its own (a rewrite's walk): take whatever
