@@ -24,6 +24,7 @@ import datetime
 import json
 import os
 import platform
+import resource
 import shutil
 import signal
 import socket
@@ -43,6 +44,9 @@ TARGETS = {
     "aof-always": ("AOF always, -c 50 -P 1 SET", ">= 1.2", 1.2, "higher"),
     "rss": ("RSS per key, 1M keys x 16-byte values", "<= 0.7", 0.7, "lower"),
 }
+
+# A generator busy this share of a core or more sets the figure itself.
+GENERATOR_BOUND_BUSY = 0.9
 
 # Each load: generator arguments (without -p/-n), the request count per test
 # (full, quick), the server's extra settings, and which generators can run it.
@@ -212,13 +216,20 @@ def run_generator(gen, paths, load_args, n, port):
         cmd = [paths["kv-bench"], "-p", str(port), "-n", str(n), "--csv"] + load_args
     else:
         cmd = [paths["redis-benchmark"], "-p", str(port), "-n", str(n), "--csv"] + load_args
+    # The generator's own CPU time: the children's resource usage grows by
+    # exactly this run's once subprocess.run has waited for it (the servers,
+    # also children, count only when they exit).
+    ru0, t0 = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
     res = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    wall = time.perf_counter() - t0
+    ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     if res.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed ({res.returncode}): {res.stderr[-500:]}")
     parsed = parse_csv(res.stdout)
     if not parsed:
         raise RuntimeError(f"{' '.join(cmd)}: no CSV results in: {res.stdout[-500:]}")
-    return parsed
+    cpu = (ru1.ru_utime - ru0.ru_utime) + (ru1.ru_stime - ru0.ru_stime)
+    return parsed, cpu, wall
 
 
 def aof_available(paths):
@@ -414,15 +425,19 @@ def run_load(load, paths, runs, quick):
                     for name in order:
                         s = servers[name]
                         cpu0 = s.cpu_seconds()
-                        parsed = run_generator(gen, paths, args_one, n, s.port)
+                        parsed, gen_cpu, gen_wall = run_generator(gen, paths, args_one, n,
+                                                                  s.port)
                         cpu = s.cpu_seconds() - cpu0
                         for title, r in parsed.items():
                             r["server_cpu_us_per_req"] = cpu * 1e6 / n
+                            r["gen_cpu_us_per_req"] = gen_cpu * 1e6 / n
+                            r["gen_busy"] = gen_cpu / gen_wall if gen_wall > 0 else 0.0
                             results.setdefault(title, {}).setdefault(gen, {}).setdefault(
                                 name, []).append(r)
                         log(f"  run {run + 1}/{runs} {gen:15} {name:6} " + "  ".join(
                             f"{t}={r['rps']:.0f}/s p99={r['p99']:.3f}ms"
-                            for t, r in parsed.items()))
+                            for t, r in parsed.items()) +
+                            f"  generator busy {gen_cpu / gen_wall if gen_wall else 0:.2f}")
     finally:
         for s in servers.values():
             s.cleanup()
@@ -525,10 +540,29 @@ def summarize(results):
                     "p99": median([x["p99"] for x in runs_]),
                     "max": median([x["max"] for x in runs_]),
                     "cpu_us": median([x["server_cpu_us_per_req"] for x in runs_]),
+                    "gen_cpu_us": median([x.get("gen_cpu_us_per_req", float("nan"))
+                                          for x in runs_]),
+                    "gen_busy": median([x.get("gen_busy", float("nan")) for x in runs_]),
                 }
             row["ratio"] = row["cairn"]["rps"] / row["redis"]["rps"] if row["redis"]["rps"] else 0
             rows.append(row)
     return rows
+
+
+def generator_limit(row):
+    """What the generator itself allowed in a row: its ceiling on a core of
+    its own (both generators are one thread, so 1e6 / its CPU us per request
+    against kv-server), the share of a core it was busy, kv-server's share of
+    that ceiling and the highest ratio this generator could show against
+    Redis's rate. None when the row has no generator CPU figures."""
+    c, d = row["cairn"], row["redis"]
+    us = c.get("gen_cpu_us", float("nan"))
+    if not us or us != us or not d["rps"]:
+        return None
+    ceiling = 1e6 / us
+    return {"ceiling": ceiling, "busy": c.get("gen_busy", float("nan")),
+            "kv_share": c["rps"] / ceiling, "max_ratio": ceiling / d["rps"],
+            "bound": c.get("gen_busy", 0) >= GENERATOR_BOUND_BUSY}
 
 
 def machine():
@@ -696,6 +730,28 @@ def write_report(out_dir, names, results):
                  "(10 clients, pipeline 100); here kv-server does " + ", ".join(
                      f"{r['test']} {r['cairn']['rps'] / 1e3:.0f}K/s" for r in orig) +
                  " (kv-bench, median).\n")
+    limits = [(r, generator_limit(r)) for r in rows]
+    limits = [(r, g) for r, g in limits if g]
+    if limits:
+        L.append("## Who sets the rate\n")
+        L.append("Both generators are one thread. Their own CPU per request (the finished "
+                 "process's resource usage) gives the most they could send on a core of their "
+                 "own: the ceiling, 1e6 / us per request against kv-server. Where a generator was "
+                 f"busy {GENERATOR_BOUND_BUSY:.1f} of a core or more, it -- not kv-server -- set "
+                 "kv-server's figure, and the highest ratio it can show is its ceiling over "
+                 "Redis's rate.\n")
+        L.append("| load | test | generator | generator CPU us/req kv / redis | generator busy "
+                 "(cores) kv / redis | ceiling req/s | kv-server's share of it | highest ratio "
+                 "it can show | set by |")
+        L.append("|---|---|---|---|---|---:|---:|---:|---|")
+        for r, g in limits:
+            c, d = r["cairn"], r["redis"]
+            L.append(f"| {r['load']} | {r['test']} | {r['generator']} | "
+                     f"{c['gen_cpu_us']:.2f} / {d['gen_cpu_us']:.2f} | "
+                     f"{c['gen_busy']:.2f} / {d['gen_busy']:.2f} | {g['ceiling']:.0f} | "
+                     f"{fmt_ratio(g['kv_share'])} | {fmt_ratio(g['max_ratio'])} | "
+                     f"{'the generator' if g['bound'] else 'the servers'} |")
+        L.append("")
     L.append(f"![latency]({names['latency']})\n")
     if rss:
         L.append("## Memory\n")

@@ -34,7 +34,8 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 def server(rps, p50, p99):
     return {"rps": rps, "rps_min": rps * 0.9, "rps_max": rps * 1.1, "p50": p50, "avg": p50 * 1.1,
-            "p95": (p50 + p99) / 2, "p99": p99, "max": p99 * 3, "cpu_us": 2.5}
+            "p95": (p50 + p99) / 2, "p99": p99, "max": p99 * 3, "cpu_us": 2.5,
+            "gen_cpu_us": 1.6, "gen_busy": 0.97}
 
 
 def row(load, test, gen, cairn_rps, redis_rps, p50=0.4, p99=1.2):
@@ -107,6 +108,10 @@ class ReportTest(unittest.TestCase):
         self.assertIn("| mixed | MIXED 1:10 | kv-bench | 410000 | 300000 | **1.37** | (none) |", md)
         self.assertIn("## kv-bench and redis-benchmark against the same redis-server", md)
         self.assertIn("Ratio kv-server / redis-server: **0.60** (target <= 0.7)", md)
+        # 1.6 us of generator CPU per request: a 625000 req/s ceiling, of which
+        # 612000 is 0.98, and 625000 / 498000 the highest ratio possible.
+        self.assertIn("| original | SET | kv-bench | 1.60 / 1.60 | 0.97 / 0.97 | 625000 | 0.98 | "
+                      "1.26 | the generator |", md)
         with open(os.path.join(self.dir, names["json"])) as f:
             self.assertEqual(json.load(f), json.loads(json.dumps(results)))
         return md
@@ -116,6 +121,19 @@ class ReportTest(unittest.TestCase):
         compare.write_report(self.dir, compare.BUILD_NAMES, results)
         self.check_report(compare.BUILD_NAMES, results)
         self.assertEqual(sorted(os.listdir(self.dir)), sorted(compare.BUILD_NAMES.values()))
+
+    def test_generator_limit(self):
+        r = row("p1", "SET", "redis-benchmark", 90_000, 80_000)
+        r["cairn"]["gen_cpu_us"], r["cairn"]["gen_busy"] = 10.0, 0.5
+        g = compare.generator_limit(r)
+        self.assertAlmostEqual(g["ceiling"], 100_000)
+        self.assertAlmostEqual(g["kv_share"], 0.9)
+        self.assertAlmostEqual(g["max_ratio"], 1.25)
+        self.assertFalse(g["bound"])  # half a core: the servers set the rate
+        r["cairn"]["gen_busy"] = 0.95
+        self.assertTrue(compare.generator_limit(r)["bound"])
+        del r["cairn"]["gen_cpu_us"]  # a result from before the figure existed
+        self.assertIsNone(compare.generator_limit(r))
 
     def test_report_without_throughput_loads(self):
         results = synthetic(quick=False)  # as --loads rss leaves it
