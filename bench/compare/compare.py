@@ -552,16 +552,16 @@ def summarize(results):
 def generator_limit(row):
     """What the generator itself allowed in a row: its ceiling on a core of
     its own (both generators are one thread, so 1e6 / its CPU us per request
-    against kv-server), the share of a core it was busy, kv-server's share of
-    that ceiling and the highest ratio this generator could show against
-    Redis's rate. None when the row has no generator CPU figures."""
+    against kv-server), the share of a core it was busy (about kv-server's
+    rate over that ceiling) and the highest ratio this generator could show
+    against Redis's rate. None when the row has no generator CPU figures."""
     c, d = row["cairn"], row["redis"]
     us = c.get("gen_cpu_us", float("nan"))
     if not us or us != us or not d["rps"]:
         return None
     ceiling = 1e6 / us
     return {"ceiling": ceiling, "busy": c.get("gen_busy", float("nan")),
-            "kv_share": c["rps"] / ceiling, "max_ratio": ceiling / d["rps"],
+            "max_ratio": ceiling / d["rps"],
             "bound": c.get("gen_busy", 0) >= GENERATOR_BOUND_BUSY}
 
 
@@ -741,15 +741,14 @@ def write_report(out_dir, names, results):
                  "kv-server's figure, and the highest ratio it can show is its ceiling over "
                  "Redis's rate.\n")
         L.append("| load | test | generator | generator CPU us/req kv / redis | generator busy "
-                 "(cores) kv / redis | ceiling req/s | kv-server's share of it | highest ratio "
-                 "it can show | set by |")
-        L.append("|---|---|---|---|---|---:|---:|---:|---|")
+                 "(cores) kv / redis | ceiling req/s | highest ratio it can show | set by |")
+        L.append("|---|---|---|---|---|---:|---:|---|")
         for r, g in limits:
             c, d = r["cairn"], r["redis"]
             L.append(f"| {r['load']} | {r['test']} | {r['generator']} | "
                      f"{c['gen_cpu_us']:.2f} / {d['gen_cpu_us']:.2f} | "
                      f"{c['gen_busy']:.2f} / {d['gen_busy']:.2f} | {g['ceiling']:.0f} | "
-                     f"{fmt_ratio(g['kv_share'])} | {fmt_ratio(g['max_ratio'])} | "
+                     f"{fmt_ratio(g['max_ratio'])} | "
                      f"{'the generator' if g['bound'] else 'the servers'} |")
         L.append("")
     L.append(f"![latency]({names['latency']})\n")
