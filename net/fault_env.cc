@@ -34,6 +34,7 @@ class FaultWritableFile final : public WritableFile {
   Status Truncate(uint64_t size) override { return base_->Truncate(size); }
   uint64_t Size() const override { return base_->Size(); }
   const std::string& path() const override { return base_->path(); }
+  void SetPreallocation(uint64_t chunk) override { base_->SetPreallocation(chunk); }
 
  private:
   std::unique_ptr<WritableFile> base_;

@@ -83,6 +83,7 @@ struct FileCheck {
   size_t ok_up_to = 0;
   size_t size = 0;
   size_t ts_cut = std::string::npos;
+  size_t space = 0;  // trailing zeros: space kv-server reserved, not records
 };
 
 // Checks one file; prints Redis's "AOF analyzed" line. line_base carries the
@@ -122,7 +123,8 @@ FileCheck CheckFile(const std::string& path, const std::string& shown, int64_t t
       std::printf("AOF %s format error\n", shown.c_str());
     }
   } else {
-    fc.ok_up_to = data.size();
+    fc.ok_up_to = r.content_end;
+    fc.space = data.size() - r.content_end;
   }
   // Redis counts lines from 1, skipping annotation lines.
   size_t lines = *line_base;
@@ -135,6 +137,12 @@ FileCheck CheckFile(const std::string& path, const std::string& shown, int64_t t
   *line_base = lines;
   std::printf("AOF analyzed: filename=%s, size=%zu, ok_up_to=%zu, ok_up_to_line=%zu, diff=%zu\n",
               shown.c_str(), fc.size, fc.ok_up_to, lines, fc.size - fc.ok_up_to);
+  if (fc.space > 0) {
+    std::printf(
+        "AOF %s ends in %zu zero bytes after offset %zu: space kv-server reserved, not records. "
+        "kv-server loads the file as it is; --fix cuts them for redis-server\n",
+        shown.c_str(), fc.space, fc.ok_up_to);
+  }
   return fc;
 }
 
@@ -149,6 +157,17 @@ bool TruncateDurably(const std::string& path, size_t size) {
   ::close(fd);
   errno = saved;
   return ok;
+}
+
+// --fix on a valid file that ends in reserved space: cut it, so that
+// redis-server, which takes zeros for a format error, can load the file.
+int CutSpace(const std::string& path, const std::string& shown, const FileCheck& fc) {
+  if (!TruncateDurably(path, fc.ok_up_to)) {
+    std::printf("Failed to truncate AOF %s: %s\n", shown.c_str(), std::strerror(errno));
+    return 1;
+  }
+  std::printf("Successfully truncated AOF %s (%zu zero bytes cut)\n", shown.c_str(), fc.space);
+  return 0;
 }
 
 int Truncate(const Options& o, const std::string& path, const std::string& shown,
@@ -197,7 +216,7 @@ int CheckSingle(const Options& o) {
   }
   if (fc.ok) {
     std::printf("AOF %s is valid\n", o.path.c_str());
-    return 0;
+    return fc.space > 0 && o.fix ? CutSpace(o.path, o.path, fc) : 0;
   }
   if (!o.fix) {
     std::printf("AOF %s is not valid. Use the --fix option to try fixing it.\n", o.path.c_str());
@@ -248,6 +267,7 @@ int CheckManifest(const Options& o, const std::string& text) {
     }
     if (fc.ok) {
       std::printf("%s AOF %s is valid\n", base ? "BASE" : "INCR", f.name.c_str());
+      if (fc.space > 0 && o.fix && CutSpace(path, f.name, fc) != 0) return 1;
       continue;
     }
     if (!last) {

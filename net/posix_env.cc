@@ -1,5 +1,6 @@
 #include "net/posix_env.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -31,17 +32,26 @@ class PosixWritableFile final : public WritableFile {
  public:
   PosixWritableFile(PosixFileSystem* fs, std::string path, std::shared_ptr<SharedFd> fd,
                     uint64_t size)
-      : fs_(fs), path_(std::move(path)), fd_(std::move(fd)), size_(size) {}
+      : fs_(fs), path_(std::move(path)), fd_(std::move(fd)), size_(size), zeroed_end_(size) {}
   // The last close of a file already unlinked frees its blocks, which took
   // 12 ms for a rewrite's old 40 MB incr file: the sync thread closes it.
-  ~PosixWritableFile() override { fs_->Retire(std::move(fd_)); }
+  // Zeros written ahead are cut first, so a cleanly closed log is what
+  // redis-server can load; the cut's sync runs on the sync thread too.
+  ~PosixWritableFile() override {
+    const bool cut = zeroed_end_ > size_ && ::ftruncate(fd_->fd, static_cast<off_t>(size_)) == 0;
+    fs_->Retire(std::move(fd_), cut);
+  }
   PosixWritableFile(const PosixWritableFile&) = delete;
   PosixWritableFile& operator=(const PosixWritableFile&) = delete;
 
   Status Append(std::string_view data, size_t* written) override {
     *written = 0;
+    if (chunk_ > 0 && size_ + data.size() > zeroed_end_) ExtendZeros(size_ + data.size() + chunk_);
+    // pwrite at the end the file object keeps: the file is not opened with
+    // O_APPEND once zeros lie past that end (SetPreallocation).
     while (*written < data.size()) {
-      ssize_t n = ::write(fd_->fd, data.data() + *written, data.size() - *written);
+      ssize_t n = ::pwrite(fd_->fd, data.data() + *written, data.size() - *written,
+                           static_cast<off_t>(size_));
       if (n < 0) {
         if (errno == EINTR) continue;
         return ErrnoStatus("write " + path_, errno);
@@ -49,6 +59,7 @@ class PosixWritableFile final : public WritableFile {
       *written += static_cast<size_t>(n);
       size_ += static_cast<uint64_t>(n);
     }
+    zeroed_end_ = std::max(zeroed_end_, size_);
     return Status::Ok();
   }
   Status Truncate(uint64_t size) override {
@@ -56,17 +67,46 @@ class PosixWritableFile final : public WritableFile {
       return ErrnoStatus("ftruncate " + path_, errno);
     }
     size_ = size;
+    zeroed_end_ = size;
     return Status::Ok();
   }
   uint64_t Size() const override { return size_; }
   const std::string& path() const override { return path_; }
+  void SetPreallocation(uint64_t chunk) override {
+    if (chunk > 0 && !positioned_) {
+      // Writes go where size_ says from now on, not to the file's end.
+      const int flags = ::fcntl(fd_->fd, F_GETFL);
+      if (flags < 0 || ::fcntl(fd_->fd, F_SETFL, flags & ~O_APPEND) != 0) return;
+      positioned_ = true;
+    }
+    chunk_ = chunk;
+  }
   const std::shared_ptr<SharedFd>& shared_fd() const { return fd_; }
 
  private:
+  // Writes zeros from the end of those already written up to end. A failure
+  // (a full disk) only stops the extension: the append that follows reports
+  // the disk's state itself.
+  void ExtendZeros(uint64_t end) {
+    static const std::string kZeros(size_t{1} << 16, '\0');
+    uint64_t at = std::max(zeroed_end_, size_);
+    while (at < end) {
+      const size_t n = static_cast<size_t>(std::min<uint64_t>(kZeros.size(), end - at));
+      const ssize_t w = ::pwrite(fd_->fd, kZeros.data(), n, static_cast<off_t>(at));
+      if (w < 0 && errno == EINTR) continue;
+      if (w <= 0) break;
+      at += static_cast<uint64_t>(w);
+    }
+    zeroed_end_ = at;
+  }
+
   PosixFileSystem* fs_;
   std::string path_;
   std::shared_ptr<SharedFd> fd_;
-  uint64_t size_;
+  uint64_t size_;            // end of the appended bytes: where the next append goes
+  uint64_t zeroed_end_;      // end of the file on disk: zeros between size_ and it
+  uint64_t chunk_ = 0;       // SetPreallocation's chunk; 0: no zeros written ahead
+  bool positioned_ = false;  // O_APPEND cleared
 };
 
 class PosixSequentialFile final : public SequentialFile {
@@ -300,9 +340,9 @@ void PosixFileSystem::RequestDirSync(const std::string& path, uint64_t token) {
   Enqueue(SyncJob{nullptr, path, token});
 }
 
-void PosixFileSystem::Retire(std::shared_ptr<SharedFd> fd) {
+void PosixFileSystem::Retire(std::shared_ptr<SharedFd> fd, bool sync_first) {
   if (!fd) return;
-  Enqueue(SyncJob{std::move(fd), {}, 0, /*close_only=*/true});
+  Enqueue(SyncJob{std::move(fd), {}, 0, /*close_only=*/true, sync_first});
 }
 
 void PosixFileSystem::Enqueue(SyncJob job) {
@@ -324,6 +364,9 @@ void PosixFileSystem::Worker() {
       jobs_.pop_front();
     }
     if (job.close_only) {
+      // A cut zero tail: best effort, since a power loss that brings the
+      // zeros back leaves a file the loader accepts.
+      if (job.sync_first) (void)::fdatasync(job.fd->fd);
       job.fd.reset();  // closes it unless a pending sync still holds it
       continue;
     }

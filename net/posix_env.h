@@ -103,8 +103,9 @@ class PosixFileSystem final : public FileSystem {
   void RequestWaitedSync(WritableFile& file, uint64_t token) override;
   void RequestDirSync(const std::string& path, uint64_t token) override;
   // A closed WritableFile's descriptor, closed on the sync thread after the
-  // syncs queued before it (files must not outlive their file system).
-  void Retire(std::shared_ptr<SharedFd> fd);
+  // syncs queued before it (files must not outlive their file system);
+  // sync_first: fdatasync it before (a cut of zeros written ahead).
+  void Retire(std::shared_ptr<SharedFd> fd, bool sync_first = false);
 
   // Runs the waited syncs left and the queued ones, delivers their
   // completions and joins the worker; no completion comes after it returns.
@@ -130,6 +131,7 @@ class PosixFileSystem final : public FileSystem {
     std::string dir_path;
     uint64_t token;
     bool close_only = false;  // a retired file: drop fd, report nothing
+    bool sync_first = false;  // close_only: fdatasync before dropping fd
   };
   void Worker();
   void Enqueue(SyncJob job);

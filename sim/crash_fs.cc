@@ -17,6 +17,8 @@ struct CrashFs::Inode {
   // completing after it covered those pages: it reports the error too.
   uint64_t poison_seq = 0;
   uint64_t poison_from = 0;
+  // The largest chunk of zeros a handle asked to keep written ahead.
+  uint64_t reserved = 0;
 };
 
 struct CrashFs::NameOp {
@@ -93,6 +95,8 @@ CrashFsFaults CrashFsFaults::Swarm(SimRandom& rng) {
   f.pages_reorder = pick(300);
   f.names_undone = pick(500);
   f.max_sync_delay_us = rng.Range(100, 20000);
+  SimRandom zero = rng.Fork("zero-tail");  // leaves rng's draws as they were
+  f.zero_tail = zero.Chance(500) ? static_cast<uint32_t>(zero.Range(1, 700)) : 0;
   return f;
 }
 
@@ -111,6 +115,9 @@ class CrashFsFile final : public WritableFile {
   }
   uint64_t Size() const override { return inode_->data.size(); }
   const std::string& path() const override { return path_; }
+  void SetPreallocation(uint64_t chunk) override {
+    if (epoch_ == fs_.epoch_) inode_->reserved = std::max(inode_->reserved, chunk);
+  }
   const std::shared_ptr<CrashFs::Inode>& inode() const { return inode_; }
   uint64_t epoch() const { return epoch_; }
 
@@ -140,7 +147,8 @@ class StringReader final : public SequentialFile {
 
 }  // namespace
 
-CrashFs::CrashFs(SimRandom rng, CrashFsFaults faults) : rng_(rng), faults_(faults) {
+CrashFs::CrashFs(SimRandom rng, CrashFsFaults faults)
+    : rng_(rng), zero_rng_(rng.Fork("zero-tail")), faults_(faults) {
   dirs_["/"] = true;
   dirs_["."] = true;
 }
@@ -465,6 +473,13 @@ void CrashFs::Crash() {
           ++stats_.pages_reordered;
         }
         out += tail;
+      }
+      // The file system allocated the zeros written ahead; some of them
+      // reached the disk before the power went.
+      if (old->reserved > 0 && faults_.zero_tail && zero_rng_.Chance(faults_.zero_tail)) {
+        const uint64_t most = std::min<uint64_t>(old->reserved, 3 * kSector);
+        out.append(static_cast<size_t>(zero_rng_.Range(1, static_cast<int64_t>(most))), '\0');
+        ++stats_.zero_tails;
       }
       auto inode = std::make_shared<Inode>();
       inode->data = out;

@@ -4,9 +4,11 @@
 // Model (after RocksDB's FaultInjectionTestFS, LazyFS and TigerBeetle's
 // storage simulator):
 //   - An inode holds the bytes reads see (data) and the bytes a crash is sure
-//     to keep (durable). A sync completion makes durable what the file held
-//     when the sync was requested; completions may arrive late, out of order,
-//     failed (EIO) or never (lost at a crash).
+//     to keep (durable). A file asked to keep zeros written ahead
+//     (WritableFile::SetPreallocation) may come back from a crash with zeros
+//     after whatever its tail kept: the space a real file system allocated. A sync completion makes
+//     durable what the file held when the sync was requested; completions may arrive late, out of
+//     order, failed (EIO) or never (lost at a crash).
 //   - A failed file sync follows Linux: the dirty pages are marked clean and
 //     their contents are lost to a crash (they read back as zeros); the next
 //     sync reports success. Only the engine's refusal to trust it saves data.
@@ -56,6 +58,7 @@ struct CrashFsFaults {
   uint32_t tail_garbage = 0;   // ... and a torn tail ends in garbage, not a clean cut
   uint32_t pages_reorder = 0;  // ... or kept sector by sector, out of order
   uint32_t names_undone = 0;   // an unsynced name operation is lost at a crash
+  uint32_t zero_tail = 0;      // a preallocating file keeps zeros after its end
   int64_t max_sync_delay_us = 2000;
 
   // Swarm testing: the seed picks which faults this run sees and how often.
@@ -67,7 +70,7 @@ struct CrashFsFaults {
 struct CrashFsStats {
   uint64_t enospc = 0, short_writes = 0, sync_eio = 0, syncs_lost = 0, syncs_ok = 0;
   uint64_t crashes = 0, tails_lost = 0, tails_torn = 0, tails_garbage = 0, pages_reordered = 0;
-  uint64_t names_undone = 0;
+  uint64_t names_undone = 0, zero_tails = 0;
 };
 
 class CrashFs final : public FileSystem {
@@ -180,6 +183,9 @@ class CrashFs final : public FileSystem {
   std::string PlannedTail(const TailPlan& plan, std::string tail, uint64_t base);
 
   SimRandom rng_;
+  // Zero tails draw from their own stream: the other faults of a seed stay
+  // what they were before files could preallocate.
+  SimRandom zero_rng_;
   CrashFsFaults faults_;
   CrashFsStats stats_;
   uint64_t epoch_ = 0;  // bumped by Crash: older handles are dead

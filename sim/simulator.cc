@@ -62,9 +62,9 @@ struct Client {
   std::deque<Owed> owed;
 };
 
-const char* const kFaultNames[] = {"enospc",        "short_write", "sync_eio",  "sync_lost",
-                                   "sync_reorder",  "tail_lost",   "tail_torn", "tail_garbage",
-                                   "pages_reorder", "names_undone"};
+const char* const kFaultNames[] = {"enospc",        "short_write",  "sync_eio",  "sync_lost",
+                                   "sync_reorder",  "tail_lost",    "tail_torn", "tail_garbage",
+                                   "pages_reorder", "names_undone", "zero_tail"};
 
 uint32_t* FaultField(CrashFsFaults& f, const std::string& name) {
   if (name == "enospc") return &f.enospc;
@@ -77,6 +77,7 @@ uint32_t* FaultField(CrashFsFaults& f, const std::string& name) {
   if (name == "tail_garbage") return &f.tail_garbage;
   if (name == "pages_reorder") return &f.pages_reorder;
   if (name == "names_undone") return &f.names_undone;
+  if (name == "zero_tail") return &f.zero_tail;
   return nullptr;
 }
 
@@ -1006,6 +1007,7 @@ class Run {
     result_.tails_garbage = st.tails_garbage;
     result_.pages_reordered = st.pages_reordered;
     result_.names_undone = st.names_undone;
+    result_.zero_tails = st.zero_tails;
     result_.rewrites = rewrites_done_;
     if (engine_ && engine_->durability().log())
       result_.rewrites += engine_->durability().log()->rewrites();

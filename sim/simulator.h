@@ -37,7 +37,7 @@ struct SimOptions {
   // Storage faults: "" (the seed's swarm mix), "none", or a comma list of
   // CrashFs fault names (enospc, short_write, sync_eio, sync_lost,
   // sync_reorder, tail_lost, tail_torn, tail_garbage, pages_reorder,
-  // names_undone) -- only those, at the seed's rates.
+  // names_undone, zero_tail) -- only those, at the seed's rates.
   std::string faults;
   int max_faults = -1;     // the shrinker: at most this many injected faults (-1: no cap)
   int crash_permille = 2;  // chance per step of a power loss (0: none)
@@ -73,7 +73,7 @@ struct SimResult {
   } rewrite_crashes;
   uint64_t writes_verified = 0;  // writes a restart had to find (acknowledged or durable)
   uint64_t enospc = 0, short_writes = 0, sync_eio = 0, syncs_lost = 0, tails_lost = 0,
-           tails_torn = 0, tails_garbage = 0, pages_reordered = 0, names_undone = 0;
+           tails_torn = 0, tails_garbage = 0, pages_reordered = 0, names_undone = 0, zero_tails = 0;
 };
 
 SimResult RunSimulation(const SimOptions& options);

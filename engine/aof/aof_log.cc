@@ -127,6 +127,7 @@ Status AofLog::Open(const LoadOutcome& loaded) {
     auto f = fs.OpenAppend(path, /*truncate=*/false);
     if (!f.ok()) return f.status().Prefixed("aof: cannot open incr file");
     file_ = std::move(f).value();
+    ApplyPreallocation();
     selected_db_ = -1;
     bool sealed = false;
     // Records kept after the file's last checksum (a Redis-written file, a
@@ -142,7 +143,7 @@ Status AofLog::Open(const LoadOutcome& loaded) {
     // is appended where the tail was. Otherwise a power loss could bring back
     // the old tail's sector under newer ones -- damage in the middle, before
     // bytes already durable, which no later start could accept.
-    if (loaded.truncated && !sealed) SyncBeforeAppending();
+    if ((loaded.truncated || loaded.space_cut) && !sealed) SyncBeforeAppending();
   }
   if (need_manifest) {
     uint64_t barrier = tracker_.Add(0);
@@ -279,8 +280,18 @@ Status AofLog::OpenNewIncr() {
     return f.status().Prefixed("aof: cannot create incr file");
   }
   file_ = std::move(f).value();
+  ApplyPreallocation();
   selected_db_ = -1;
   return Status::Ok();
+}
+
+void AofLog::set_policy(FsyncPolicy p) {
+  options_.policy = p;
+  if (file_ != nullptr) ApplyPreallocation();
+}
+
+void AofLog::ApplyPreallocation() {
+  file_->SetPreallocation(options_.policy == FsyncPolicy::kAlways ? kPreallocationChunk : 0);
 }
 
 void AofLog::SwapManifest(std::string text, Action done) {

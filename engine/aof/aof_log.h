@@ -17,6 +17,12 @@
 // A failed write truncates the partial batch away and keeps the batch; writes
 // are refused with Redis's MISCONF text until a retry (each second) succeeds.
 // Under always a write error is fatal too.
+//
+// Under always the current incr file keeps zeros written ahead of its end
+// (WritableFile::SetPreallocation), so the batch's fdatasync overwrites
+// blocks the file has and commits no new size: 85-93 us against 125-143 us
+// per sync on this machine's ext4. A crash may leave them after the records;
+// the loader takes them for space and cuts them (file_scan.h).
 #pragma once
 
 #include <cstdint>
@@ -54,6 +60,10 @@ using BaseWriter = std::function<void(std::string& out)>;
 
 class AofLog {
  public:
+  // Zeros the incr file keeps written ahead under always, extended this much
+  // at a time: one sync in about 20,000 SETs pays for the size change.
+  static constexpr uint64_t kPreallocationChunk = uint64_t{1} << 20;
+
   AofLog(Env& env, LogOptions options);
   ~AofLog();
 
@@ -80,7 +90,7 @@ class AofLog {
   // From now on every completed sync requests the next until all is durable.
   void set_shutting_down() { shutting_down_ = true; }
 
-  void set_policy(FsyncPolicy p) { options_.policy = p; }
+  void set_policy(FsyncPolicy p);
   FsyncPolicy policy() const { return options_.policy; }
   void set_everysec_ms(int64_t ms) { options_.everysec_ms = ms; }
   int64_t everysec_ms() const { return options_.everysec_ms; }
@@ -173,6 +183,8 @@ class AofLog {
   void SyncFailed(const std::string& what, const Status& st, uint64_t logical = 0);
   bool WriteBatch();
   Status OpenNewIncr();
+  // Asks file_ for zeros ahead under always, none otherwise.
+  void ApplyPreallocation();
   // Writes a base from writer and asks for its sync; then runs on completion.
   Status WriteFreshBase(const Manifest& previous, const BaseWriter& writer,
                         const Action& then = nullptr);

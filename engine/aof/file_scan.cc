@@ -45,9 +45,18 @@ using Args = std::vector<std::string_view>;
 
 }  // namespace
 
-ScanResult ScanRecords(std::string_view data, size_t start, Replayer* replayer, int64_t ts_limit) {
+ScanResult ScanRecords(std::string_view file, size_t start, Replayer* replayer, int64_t ts_limit,
+                       const uint32_t* bugs) {
   ScanResult r;
   r.covered_end = start;
+  size_t content_end = file.size();
+  while (content_end > start && file[content_end - 1] == '\0') --content_end;
+  if (Planted(bugs, kBugZerosEndRecords)) {
+    // Planted bug: a hole of zeros in the middle is taken for the space too.
+    content_end = std::min(content_end, std::max(start, file.find('\0', start)));
+  }
+  r.content_end = content_end;
+  const std::string_view data = file.substr(0, content_end);
   RecordReader reader(data, start);
   size_t batch_start = start;    // bytes the next checksum covers begin here
   size_t last_verified = start;  // end of the last valid checksum line
@@ -173,6 +182,11 @@ ScanResult ScanRecords(std::string_view data, size_t start, Replayer* replayer, 
       }
       case RecordReader::Kind::kEnd: {
         if (in_multi) return torn(multi_start, "unfinished MULTI at the end of the file");
+        // Records awaiting their checksum, then reserved space: the batch
+        // was torn where the space begins, so none of it is applied.
+        if (!pending.empty() && content_end < file.size()) {
+          return torn(content_end, "a batch without its checksum before the reserved space");
+        }
         // Records after the last checksum of a file that ends cleanly were
         // appended by a writer without checksums (redis-server): keep them.
         Status st = flush_pending();

@@ -14,6 +14,12 @@
 //   - In a file with checksums, records after the last valid checksum are
 //     held back until the next checksum verifies (or the file ends cleanly),
 //     so a torn batch is never half applied.
+//   - Zero bytes that end the file are space a writer reserved ahead of its
+//     records (WritableFile::SetPreallocation) that a crash left: they are
+//     not records, and the rules above apply to the bytes before them. No
+//     record or annotation ends in a zero byte (each ends in a newline), so
+//     no complete record is ever taken for space; an incomplete one stays
+//     incomplete, and so does a batch without its checksum before them.
 // A torn tail is reported, not cut: the caller decides (aof-load-truncated,
 // last file only, --fix).
 #pragma once
@@ -24,6 +30,7 @@
 #include <string>
 #include <string_view>
 
+#include "engine/util/planted_bugs.h"
 #include "engine/util/status.h"
 
 namespace cairn::aof {
@@ -46,6 +53,8 @@ struct ScanResult {
   size_t offset = 0;   // kTornTail: where the tail starts; kDamaged: the bad byte
   std::string reason;  // for a torn tail or damage
   uint64_t records = 0;
+  // Where the file's trailing zeros start (its size when it has none).
+  size_t content_end = 0;
   bool checksummed = false;  // the file carries Cairn's batch checksums
   // End of the last valid checksum line (the scan's start when none): bytes
   // after it that were kept are covered by no checksum yet, so the first
@@ -58,7 +67,8 @@ struct ScanResult {
 
 // Scans data (the AOF part of a file, starting at offset start).
 // replayer may be null (checking only). ts_limit >= 0 finds timestamp_cut.
+// bugs: the engine's planted-bug bits (util/planted_bugs.h), or null.
 ScanResult ScanRecords(std::string_view data, size_t start, Replayer* replayer,
-                       int64_t ts_limit = -1);
+                       int64_t ts_limit = -1, const uint32_t* bugs = nullptr);
 
 }  // namespace cairn::aof

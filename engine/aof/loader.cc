@@ -62,6 +62,7 @@ struct FileLoad {
   uint64_t size = 0;
   uint64_t records = 0;
   bool truncated = false;
+  bool space_cut = false;  // trailing zeros (reserved space) were cut
   uint64_t covered_end = 0;
 };
 
@@ -85,7 +86,7 @@ Result<FileLoad> LoadFile(FileSystem& fs, Logger& log, const std::string& path,
     if (!end.ok()) return end.status().Prefixed("aof: " + name);
     start = end.value();
   }
-  ScanResult r = ScanRecords(bytes, start, &replayer);
+  ScanResult r = ScanRecords(bytes, start, &replayer, -1, bugs);
   while (r.outcome == ScanResult::Outcome::kDamaged && Planted(bugs, kBugLoaderSkipsDamage)) {
     // Planted bug: the damaged batch is skipped and the load goes on.
     size_t resume = PastNextChecksum(bytes, r.offset);
@@ -101,6 +102,19 @@ Result<FileLoad> LoadFile(FileSystem& fs, Logger& log, const std::string& path,
   out.covered_end = r.covered_end;
   switch (r.outcome) {
     case ScanResult::Outcome::kClean:
+      if (r.content_end < bytes.size()) {
+        // Space the log had reserved ahead (file_scan.h). The log goes on
+        // where the records end, so the last file is cut there.
+        out.size = r.content_end;
+        if (last) {
+          Status st = fs.Truncate(path, r.content_end);
+          if (!st.ok()) return st.Prefixed("aof: cutting the reserved space of " + name);
+          out.space_cut = true;
+        }
+        log.Log(LogLevel::kVerbose,
+                "AOF " + name + ": " + std::to_string(bytes.size() - r.content_end) +
+                    " bytes of reserved space after offset " + std::to_string(r.content_end));
+      }
       return out;
     case ScanResult::Outcome::kDamaged:
       return Status::Corruption("aof: " + name + " is damaged at offset " +
@@ -173,6 +187,7 @@ Result<LoadOutcome> LoadAof(FileSystem& fs, Logger& log, const AofPaths& p, bool
     out.total_size += loaded.value().size;
     out.records += loaded.value().records;
     out.truncated = out.truncated || loaded.value().truncated;
+    out.space_cut = out.space_cut || loaded.value().space_cut;
     if (i + 1 == files.size()) {
       out.last_size = loaded.value().size;
       out.last_covered_end = std::min(loaded.value().covered_end, loaded.value().size);

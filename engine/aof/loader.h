@@ -9,7 +9,9 @@
 //   2. The base, then each incr file in seq order, is scanned (file_scan.h)
 //      and its records replayed. A base that starts with "REDIS" has an RDB
 //      preamble (rdb_reader.h), records may follow it.
-//   3. A torn tail of the last file is cut off with a warning when
+//   3. Trailing zeros of a file are reserved space, not records (file_scan.h);
+//      the last file's are cut.
+//   4. A torn tail of the last file is cut off with a warning when
 //      aof-load-truncated is yes, refused otherwise; damage anywhere, or a
 //      torn tail of any other file, stops start-up with file and offset.
 // The loader never writes records; the replayer must not log either.
@@ -41,6 +43,10 @@ struct LoadOutcome {
   uint64_t records = 0;
   bool adopted_single_file = false;
   bool truncated = false;
+  // The last file's trailing zeros (space reserved ahead by the log, left
+  // by a crash) were cut: not data, but the cut is synced like a torn
+  // tail's before the log appends there.
+  bool space_cut = false;
   // The last file's size after any cut, and where its bytes covered by a
   // checksum end (file_scan.h): the log continues that file's checksums.
   uint64_t last_size = 0;

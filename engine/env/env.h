@@ -55,6 +55,16 @@ class WritableFile {
   virtual Status Truncate(uint64_t size) = 0;
   virtual uint64_t Size() const = 0;
   virtual const std::string& path() const = 0;
+  // Space written ahead (the log under appendfsync always): from now on the
+  // file keeps zeros written past its end, extended chunk bytes at a time, so
+  // that a sync after an append overwrites blocks the file already has and
+  // need not commit a new size or allocation -- on ext4 that commit is a
+  // third of an fdatasync. Size() stays the end of the appended bytes; the
+  // zeros are cut when the file is closed, but a crash can leave them after
+  // the data, which is why loaders take a file's trailing zeros for space,
+  // never for records (aof/file_scan.h). 0 stops extending. A file system
+  // may ignore it.
+  virtual void SetPreallocation(uint64_t /*chunk*/) {}
 };
 
 // A file read from start to end.

@@ -32,6 +32,7 @@ enum PlantedBug : uint32_t {
   kBugRelativeTtl = 1u << 9,         // EXPIRE is logged as a relative PEXPIRE
   kBugReadBeforeDurable = 1u << 10,  // under always, sessions that wrote nothing are not held
   kBugLoaderSkipsDamage = 1u << 11,  // the loader skips damage in the middle and loads on
+  kBugZerosEndRecords = 1u << 12,    // the first zero byte starts reserved space, not the last run
 };
 
 struct PlantedBugName {
@@ -51,6 +52,7 @@ inline constexpr PlantedBugName kPlantedBugNames[] = {
     {"relative-ttl", kBugRelativeTtl},
     {"read-before-durable", kBugReadBeforeDurable},
     {"loader-skips-damage", kBugLoaderSkipsDamage},
+    {"zeros-end-records", kBugZerosEndRecords},
 };
 
 inline uint32_t PlantedBugByName(std::string_view name) {

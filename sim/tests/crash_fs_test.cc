@@ -159,6 +159,40 @@ TEST(CrashFs, PagesSurviveOutOfOrder) {
   EXPECT_TRUE(hole);  // a later sector kept while an earlier one was lost
 }
 
+TEST(CrashFs, OnlyAPreallocatingFileComesBackWithZerosAfterItsData) {
+  std::set<size_t> zeros_seen;
+  for (uint64_t seed = 1; seed <= 40; ++seed) {
+    CrashFsFaults faults;
+    faults.zero_tail = 1000;
+    CrashFs fs(SimRandom(seed), faults);
+    fs.CreateDir("/d");
+    auto log = Open(fs, "/d/log");
+    auto plain = Open(fs, "/d/plain");
+    log->SetPreallocation(1 << 20);
+    Write(*log, "synced\n");
+    Write(*plain, "synced\n");
+    Delivered d;
+    fs.RequestDirSync("/d", 1);
+    fs.RequestSync(*log, 2);
+    fs.RequestSync(*plain, 3);
+    fs.DeliverAll(d.cb());
+    fs.Crash();
+    auto files = fs.Snapshot();
+    EXPECT_EQ(files["/d/plain"], "synced\n");
+    const std::string& got = files["/d/log"];
+    ASSERT_GT(got.size(), 7u);
+    EXPECT_EQ(got.substr(0, 7), "synced\n");
+    EXPECT_EQ(got.find_first_not_of('\0', 7), std::string::npos);
+    zeros_seen.insert(got.size() - 7);
+    // The zeros are the file's bytes now; a new handle must ask again.
+    fs.Crash();
+    EXPECT_EQ(fs.Snapshot()["/d/log"], got);
+  }
+  EXPECT_GE(zeros_seen.size(), 10u);  // of many lengths, up to a few sectors
+  EXPECT_LE(*zeros_seen.rbegin(), 3u * 512u);
+  EXPECT_EQ(CrashFs(SimRandom(1), CrashFsFaults::None()).faults().zero_tail, 0u);
+}
+
 TEST(CrashFs, CompletionsComeLateAndOutOfOrder) {
   CrashFsFaults faults;
   faults.sync_reorder = 500;

@@ -4,6 +4,8 @@
 // between the two threads would show. Waited syncs (appendfsync always) run
 // on the calling thread, in RunWaitedSyncs, when a waited completion is set.
 #include <atomic>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -132,6 +134,71 @@ TEST(PosixSync, StopSyncsRunsTheWaitedSyncsLeft) {
   file.reset();  // the pending sync holds the descriptor
   fs.StopSyncs();
   EXPECT_EQ(waited, (std::vector<uint64_t>{9}));
+}
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+TEST(PosixPreallocation, ZerosAheadStayPastTheEndAndAreCutAtClose) {
+  auto dir = TempDir::Create("cairn-prealloc");
+  ASSERT_TRUE(dir.ok());
+  const std::string path = dir.value()->path() + "/log";
+  constexpr uint64_t kChunk = 256 * 1024;
+  {
+    PosixFileSystem fs([](uint64_t, const Status&) {});
+    auto opened = fs.OpenAppend(path, true);
+    ASSERT_TRUE(opened.ok()) << opened.status().message();
+    WritableFile& f = *opened.value();
+    size_t n = 0;
+    ASSERT_TRUE(f.Append("before\n", &n).ok());
+    EXPECT_EQ(ReadAll(path), "before\n");  // nothing ahead until asked
+    f.SetPreallocation(kChunk);
+    ASSERT_TRUE(f.Append("one\n", &n).ok());
+    EXPECT_EQ(f.Size(), 11u);
+    std::string disk = ReadAll(path);
+    ASSERT_EQ(disk.size(), 11u + kChunk);
+    EXPECT_EQ(disk.substr(0, 11), "before\none\n");
+    EXPECT_EQ(disk.find_first_not_of('\0', 11), std::string::npos);
+    // Appends land at the end of the records, inside the zeros.
+    ASSERT_TRUE(f.Append("two\n", &n).ok());
+    EXPECT_EQ(ReadAll(path).size(), 11u + kChunk);
+    EXPECT_EQ(ReadAll(path).substr(0, 15), "before\none\ntwo\n");
+    // Past the zeros, the next chunk is written ahead.
+    const std::string big(kChunk, 'b');
+    ASSERT_TRUE(f.Append(big, &n).ok());
+    EXPECT_EQ(ReadAll(path).size(), 15u + 2 * kChunk);
+    // A cut (a failed batch) drops the zeros too; they come back with the
+    // next append.
+    ASSERT_TRUE(f.Truncate(15).ok());
+    EXPECT_EQ(ReadAll(path), "before\none\ntwo\n");
+    ASSERT_TRUE(f.Append("three\n", &n).ok());
+    EXPECT_EQ(ReadAll(path).size(), 21u + kChunk);
+    // Switched off: the zeros left are written over, none are added.
+    f.SetPreallocation(0);
+    ASSERT_TRUE(f.Append(big, &n).ok());
+    ASSERT_TRUE(f.Append("end\n", &n).ok());
+    EXPECT_EQ(ReadAll(path).size(), f.Size());
+    f.SetPreallocation(kChunk);
+    ASSERT_TRUE(f.Append("again\n", &n).ok());
+    EXPECT_GT(ReadAll(path).size(), f.Size());
+    const uint64_t size = f.Size();
+    opened.value().reset();  // closed: the zeros are cut
+    // (EXPECT_TRUE: a failure must not print a quarter of a megabyte.)
+    EXPECT_TRUE(ReadAll(path) == "before\none\ntwo\nthree\n" + big + "end\nagain\n");
+    EXPECT_EQ(ReadAll(path).size(), size);
+  }
+  // A file opened again goes on at its end.
+  PosixFileSystem fs([](uint64_t, const Status&) {});
+  auto again = fs.OpenAppend(path, false);
+  ASSERT_TRUE(again.ok());
+  again.value()->SetPreallocation(kChunk);
+  size_t n = 0;
+  ASSERT_TRUE(again.value()->Append("more\n", &n).ok());
+  again.value().reset();
+  const std::string disk = ReadAll(path);
+  EXPECT_EQ(disk.substr(disk.size() - 11), "again\nmore\n");
 }
 
 }  // namespace

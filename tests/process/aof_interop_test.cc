@@ -32,20 +32,6 @@ bool RedisAvailable() {
   return false;
 }
 
-void WaitRewriteDone(int port) {
-  auto c = RawClient::Connect(port);
-  ASSERT_TRUE(c.ok());
-  for (int i = 0; i < 200; ++i) {
-    std::string info = Call(*c.value(), {"INFO", "persistence"});
-    if (info.find("aof_rewrite_in_progress:0") != std::string::npos &&
-        info.find("aof_rewrite_scheduled:0") != std::string::npos) {
-      return;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(25));
-  }
-  FAIL() << "rewrite did not finish";
-}
-
 // Writes the same workload to any server: strings of every encoding,
 // binary bytes, counters, appends, ranges, expiry, several databases,
 // renames, moves, a rewrite in the middle and writes after it.
@@ -304,6 +290,99 @@ TEST_F(AofCheckTool, ATornTailIsReportedAndFixedAfterAsking) {
   auto c = RawClient::Connect(kv.value()->port());
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(Call(*c.value(), {"MGET", "a", "b", "c"}), "*3\r\n$1\r\n1\r\n$2\r\n23\r\n$-1\r\n");
+}
+
+// Under appendfsync always the incr file keeps zeros written ahead of its
+// records. A clean stop cuts them (redis-server loads the directory as it
+// is); SIGKILL leaves them, kv-server loads the file as it is, and
+// kv-check-aof --fix cuts them for redis-server, which refuses them.
+TEST_F(AofCheckTool, ZerosReservedUnderAlwaysAreCutByAStopOrByFix) {
+  const std::vector<std::string> always = {
+      "--appendonly", "yes", "--appendfsync", "always", "--aof-use-rdb-preamble", "no"};
+  const std::string incr = data_->path() + "/appendonlydir/appendonly.aof.1.incr.aof";
+  auto file_size = [&incr]() {
+    std::ifstream in(incr, std::ios::binary | std::ios::ate);
+    return static_cast<size_t>(in.tellg());
+  };
+  auto trailing_zeros = [&incr]() {
+    std::ifstream in(incr, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    size_t end = bytes.find_last_not_of('\0');
+    return bytes.size() - (end == std::string::npos ? 0 : end + 1);
+  };
+  auto write_keys = [](int port, int from, int to) {
+    auto c = RawClient::Connect(port);
+    ASSERT_TRUE(c.ok());
+    for (int i = from; i < to; ++i) {
+      ASSERT_EQ(Call(*c.value(), {"SET", "k" + std::to_string(i), "v"}), "+OK\r\n");
+    }
+  };
+  {
+    auto kv = ServerProcess::Start(OnDir(KvServerSpec(), data_->path(), always));
+    ASSERT_TRUE(kv.ok()) << kv.status().message();
+    write_keys(kv.value()->port(), 0, 100);
+    // Running: the file is its records plus zeros written ahead.
+    EXPECT_GE(trailing_zeros(), size_t{1} << 19);
+    EXPECT_EQ(kv.value()->Stop(), 0);
+  }
+  EXPECT_EQ(trailing_zeros(), 0u);  // the clean stop cut them
+  const size_t stopped_size = file_size();
+  {
+    auto kv = ServerProcess::Start(OnDir(KvServerSpec(), data_->path(), always));
+    ASSERT_TRUE(kv.ok()) << kv.status().message();
+    write_keys(kv.value()->port(), 100, 200);
+    kv.value()->Kill();  // every reply seen was durable: all 200 must load
+  }
+  const size_t zeros = trailing_zeros();
+  EXPECT_GE(zeros, size_t{1} << 19);
+  ASSERT_GT(file_size(), stopped_size + zeros);
+  ToolRun r = RunTool(CheckTool() + " " + manifest_);
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("AOF appendonly.aof.1.incr.aof ends in " + std::to_string(zeros) +
+                       " zero bytes after offset " + std::to_string(file_size() - zeros)),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("All AOF files and manifest are valid"), std::string::npos) << r.out;
+  const bool have_redis = RedisAvailable();
+  if (have_redis) {
+    auto redis = ServerProcess::Start(OnDir(RedisServerSpec(), data_->path(), always));
+    EXPECT_FALSE(redis.ok()) << "redis-server loaded a file that ends in zeros";
+  }
+  r = RunTool(CheckTool() + " --fix " + manifest_);  // no question: nothing is lost
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("Successfully truncated AOF appendonly.aof.1.incr.aof (" +
+                       std::to_string(zeros) + " zero bytes cut)"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(trailing_zeros(), 0u);
+  auto check = [](int port) {
+    auto c = RawClient::Connect(port);
+    ASSERT_TRUE(c.ok());
+    EXPECT_EQ(Call(*c.value(), {"DBSIZE"}), ":200\r\n");
+    EXPECT_EQ(Call(*c.value(), {"GET", "k199"}), "$1\r\nv\r\n");
+  };
+  if (have_redis) {
+    auto redis = ServerProcess::Start(OnDir(RedisServerSpec(), data_->path(), always));
+    ASSERT_TRUE(redis.ok()) << redis.status().message();
+    check(redis.value()->port());
+    EXPECT_EQ(redis.value()->Stop(), 0);
+  }
+  // And kv-server, after a kill that left zeros, loads them as space with
+  // aof-load-truncated no.
+  {
+    auto kv = ServerProcess::Start(OnDir(KvServerSpec(), data_->path(), always));
+    ASSERT_TRUE(kv.ok()) << kv.status().message();
+    write_keys(kv.value()->port(), 200, 210);
+    kv.value()->Kill();
+  }
+  ASSERT_GT(trailing_zeros(), 0u);
+  std::vector<std::string> strict = always;
+  strict.insert(strict.end(), {"--aof-load-truncated", "no"});
+  auto kv = ServerProcess::Start(OnDir(KvServerSpec(), data_->path(), strict));
+  ASSERT_TRUE(kv.ok()) << kv.status().message();
+  auto c = RawClient::Connect(kv.value()->port());
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(Call(*c.value(), {"DBSIZE"}), ":210\r\n");
 }
 
 TEST_F(AofCheckTool, TruncateToTimestampCutsAtTheFirstLaterAnnotation) {

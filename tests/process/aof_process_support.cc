@@ -1,5 +1,11 @@
 #include "tests/process/aof_process_support.h"
 
+#include <chrono>
+#include <cstdlib>
+#include <thread>
+
+#include <gtest/gtest.h>
+
 #include "engine/resp/reply_reader.h"
 
 namespace cairn::testing {
@@ -64,6 +70,28 @@ ServerSpec OnDir(ServerSpec spec, const std::string& data_dir, std::vector<std::
     return args;
   };
   return spec;
+}
+
+void WaitRewriteDone(int port) {
+  auto c = RawClient::Connect(port);
+  ASSERT_TRUE(c.ok());
+  for (int i = 0; i < 200; ++i) {
+    std::string info = Call(*c.value(), {"INFO", "persistence"});
+    if (info.find("aof_rewrite_in_progress:0") != std::string::npos &&
+        info.find("aof_rewrite_scheduled:0") != std::string::npos) {
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  FAIL() << "rewrite did not finish";
+}
+
+int CheckAof(const std::string& dir, int port) {
+  if (port != 0) WaitRewriteDone(port);
+  std::string tool = KvServerPath();
+  tool = tool.substr(0, tool.rfind('/')) + "/kv-check-aof";
+  std::string cmd = tool + " " + dir + "/appendonlydir/appendonly.aof.manifest > /dev/null";
+  return std::system(cmd.c_str());
 }
 
 }  // namespace cairn::testing

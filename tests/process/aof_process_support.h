@@ -22,6 +22,15 @@ Dump DumpServer(int port, std::string* error);
 // Sends a command and returns the raw reply, or "<error: ...>".
 std::string Call(RawClient& c, const std::vector<std::string>& args);
 
+// Waits until the server at port runs no rewrite and has none scheduled (a
+// check of its directory must not race a manifest swap); fails after 5 s.
+void WaitRewriteDone(int port);
+
+// Runs kv-check-aof on dir's manifest and returns its exit status (0:
+// valid); port: a server still running there, whose rewrites are waited for
+// first (0: none).
+int CheckAof(const std::string& dir, int port = 0);
+
 // A spec whose --dir is data_dir, whatever directory the process gets.
 ServerSpec OnDir(ServerSpec spec, const std::string& data_dir, std::vector<std::string> extra);
 

@@ -28,8 +28,6 @@
 
 namespace cairn::testing {
 
-int CheckAof(const std::string& dir);  // aof_crash_test.cc
-
 namespace {
 
 std::string Bulk(const std::string& v) {

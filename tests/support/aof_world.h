@@ -46,9 +46,8 @@ class AofWorld {
   void DeliverSyncs(const Status& st = Status::Ok());
   size_t PendingSyncs() { return env_.memory_fs().pending_syncs().size(); }
 
-  std::string& File(const std::string& name) {
-    return env_.memory_fs().files()[std::string(kAofDir) + "/" + name];
-  }
+  std::string& File(const std::string& name) { return env_.memory_fs().files()[Path(name)]; }
+  static std::string Path(const std::string& name) { return std::string(kAofDir) + "/" + name; }
   bool HasFile(const std::string& name) {
     return env_.memory_fs().files().count(std::string(kAofDir) + "/" + name) != 0;
   }

@@ -30,6 +30,7 @@ class MemoryWritableFile final : public WritableFile {
     return it == files_.end() ? 0 : it->second.size();
   }
   const std::string& path() const override { return path_; }
+  void SetPreallocation(uint64_t chunk) override { fs_.preallocation()[path_] = chunk; }
 
  private:
   MemoryFs& fs_;

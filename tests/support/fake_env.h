@@ -69,6 +69,9 @@ class MemoryFs final : public FileSystem {
   // Tokens of every sync requested as waited on (RequestWaitedSync).
   const std::vector<uint64_t>& waited_syncs() const { return waited_; }
   std::map<std::string, std::string>& files() { return files_; }
+  // Per path, the last chunk a file asked to keep written ahead (files are
+  // never padded here: a test appends zeros itself).
+  std::map<std::string, uint64_t>& preallocation() { return preallocation_; }
 
   // Fault switches for tests: while set, appends write at most
   // short_write_bytes and then fail with append_error.
@@ -84,6 +87,7 @@ class MemoryFs final : public FileSystem {
   Status append_error_;
   size_t short_write_bytes_ = 0;
   std::map<std::string, std::string> files_;
+  std::map<std::string, uint64_t> preallocation_;
   std::map<std::string, bool> dirs_;
   std::deque<uint64_t> pending_;
   std::vector<uint64_t> waited_;

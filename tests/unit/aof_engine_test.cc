@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include "engine/aof/aof_log.h"
 #include "engine/aof/record.h"
 #include "engine/engine.h"
 #include "engine/util/planted_bugs.h"
@@ -344,11 +345,92 @@ TEST(AofEngine, TornTailIsRefusedWhenAofLoadTruncatedIsNo) {
   AofWorld w({"--aof-load-truncated", "no"});
   ASSERT_TRUE(w.Start().ok());
   w.Run({"SET", "a", "1"});
-  w.File("appendonly.aof.1.incr.aof") += std::string(64, '\0');
+  w.File("appendonly.aof.1.incr.aof") +=
+      "*3\r\n$3\r\nSET\r\n$1\r\nc\r\n$5\r\nab" + std::string(64, '\0');
   Status st = w.Restart();
   ASSERT_FALSE(st.ok());
   EXPECT_NE(st.message().find("appendonly.aof.1.incr.aof"), std::string::npos) << st.message();
   EXPECT_NE(st.message().find("aof-load-truncated is no"), std::string::npos);
+}
+
+TEST(AofEngine, OnlyAlwaysAsksTheIncrFileForZerosAhead) {
+  AofWorld w({"--appendfsync", "always"});
+  ASSERT_TRUE(w.Start().ok());
+  auto& pre = w.env().memory_fs().preallocation();
+  const std::string incr1 = w.Path("appendonly.aof.1.incr.aof");
+  EXPECT_EQ(pre[incr1], aof::AofLog::kPreallocationChunk);
+  EXPECT_EQ(w.Run({"CONFIG", "SET", "appendfsync", "everysec"}), "+OK\r\n");
+  EXPECT_EQ(pre[incr1], 0u);
+  EXPECT_EQ(w.Run({"CONFIG", "SET", "appendfsync", "always"}), "+OK\r\n");
+  EXPECT_EQ(pre[incr1], aof::AofLog::kPreallocationChunk);
+  // The next incr file of a rewrite asks too; bases and manifests never do.
+  EXPECT_EQ(w.Run({"SET", "a", "1"}), "+OK\r\n");
+  EXPECT_EQ(w.Run({"BGREWRITEAOF"}), "+Background append only file rewriting started\r\n");
+  for (int i = 0; i < 20 && w.engine().durability().log()->rewrite_in_progress(); ++i) {
+    w.engine().Tick();
+    w.DeliverSyncs();
+  }
+  ASSERT_FALSE(w.engine().durability().log()->rewrite_in_progress());
+  EXPECT_EQ(pre[w.Path("appendonly.aof.2.incr.aof")], aof::AofLog::kPreallocationChunk);
+  for (const auto& [path, chunk] : pre) {
+    EXPECT_NE(path.find(".incr.aof"), std::string::npos) << path;
+  }
+  AofWorld every({"--appendfsync", "everysec"});
+  ASSERT_TRUE(every.Start().ok());
+  EXPECT_EQ(every.env().memory_fs().preallocation()[every.Path("appendonly.aof.1.incr.aof")], 0u);
+}
+
+TEST(AofEngine, ZerosAfterTheLastBatchAreSpaceCutDurablyEvenWithAofLoadTruncatedNo) {
+  AofWorld w({"--aof-load-truncated", "no", "--appendfsync", "always"});
+  ASSERT_TRUE(w.Start().ok());
+  w.DeliverSyncs();
+  EXPECT_EQ(w.Run({"SET", "a", "1"}), "+OK\r\n");
+  const std::string good = w.File("appendonly.aof.1.incr.aof");
+  w.File("appendonly.aof.1.incr.aof") += std::string(4096, '\0');  // a crash left them
+  ASSERT_TRUE(w.Restart().ok());
+  EXPECT_EQ(w.File("appendonly.aof.1.incr.aof"), good);
+  for (auto& [level, line] : w.env().log().lines) {
+    EXPECT_EQ(line.find("aof-load-truncated"), std::string::npos) << line;
+    EXPECT_NE(level, LogLevel::kWarning) << line;
+  }
+  // As with a torn tail's cut, nothing is appended where the zeros were
+  // until the cut is durable.
+  EXPECT_GT(w.PendingSyncs(), 0u);
+  w.Run({"SET", "b", "2"}, false);
+  EXPECT_EQ(w.File("appendonly.aof.1.incr.aof"), good);
+  w.DeliverSyncs();
+  w.Run({"SET", "c", "3"});
+  EXPECT_GT(w.File("appendonly.aof.1.incr.aof").size(), good.size());
+  ASSERT_TRUE(w.Restart().ok());
+  EXPECT_EQ(w.Run({"MGET", "a", "b", "c"}), "*3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n");
+}
+
+TEST(AofEngine, ZerosEndingAnEarlierIncrFileAreSpaceAndStay) {
+  AofWorld w;
+  ASSERT_TRUE(w.Start().ok());
+  w.DeliverSyncs();
+  EXPECT_EQ(w.Run({"SET", "a", "1"}), "+OK\r\n");
+  // A second incr file, as a rewrite leaves until its base is in place; the
+  // first one still ends in the zeros its writer had reserved.
+  std::string second;
+  const std::vector<std::string_view> set_b{"SET", "b", "2"};
+  aof::AppendRecord(second, set_b);
+  const std::string records = second;
+  aof::AppendChecksum(second, records);
+  w.File("appendonly.aof.2.incr.aof") = second;
+  w.File("appendonly.aof.manifest") += "file appendonly.aof.2.incr.aof seq 2 type i\n";
+  w.File("appendonly.aof.1.incr.aof") += std::string(1000, '\0');
+  const std::string first = w.File("appendonly.aof.1.incr.aof");
+  ASSERT_TRUE(w.Restart().ok());
+  EXPECT_EQ(w.Run({"MGET", "a", "b"}), "*2\r\n$1\r\n1\r\n$1\r\n2\r\n");
+  EXPECT_EQ(w.File("appendonly.aof.1.incr.aof"), first);  // not the last file: left alone
+  // Zeros followed by a valid batch are damage, not space.
+  w.File("appendonly.aof.2.incr.aof") = std::string(512, '\0') + second;
+  Status st = w.Restart();
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("appendonly.aof.2.incr.aof is damaged at offset 0"),
+            std::string::npos)
+      << st.message();
 }
 
 TEST(AofEngine, DamageInTheMiddleStopsStartUpWithFileAndOffset) {

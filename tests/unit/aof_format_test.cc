@@ -261,17 +261,20 @@ TEST(AofScan, RedisFileWithGarbageIsDamagedAtItsOffset) {
   ScanResult r = ScanRecords(data, 0, nullptr);
   EXPECT_EQ(r.outcome, ScanResult::Outcome::kDamaged);
   EXPECT_EQ(r.offset, a.size());
-  // Garbage at the very end of a file without checksums: refused as well.
-  r = ScanRecords(a + std::string(16, '\0'), 0, nullptr);
+  // Garbage at the very end of a file without checksums: refused as well
+  // (zeros would be reserved space: AofScan.ZerosEndingAFile...).
+  r = ScanRecords(a + std::string(16, '\x01'), 0, nullptr);
   EXPECT_EQ(r.outcome, ScanResult::Outcome::kDamaged);
   EXPECT_EQ(r.offset, a.size());
 }
 
-TEST(AofScan, CairnFileWithZerosOrGarbageAfterTheLastBatchIsATornTail) {
+TEST(AofScan, CairnFileWithAPartialRecordOrGarbageAfterTheLastBatchIsATornTail) {
   std::string b1 = Batch(Rec({"SET", "a", "1"}));
   std::string b2 = Batch(Rec({"SET", "b", "2"}) + Rec({"SET", "c", "3"}));
-  for (std::string tail : {std::string(100, '\0'), std::string("*3\r\n$3\r\nSET\r\n$1\r\nxx"),
-                           std::string("\x7f\x45garbage")}) {
+  for (std::string tail :
+       {std::string("*3\r\n$3\r\nSET\r\n$1\r\nxx"), std::string("\x7f\x45garbage"),
+        std::string("\x7f\x45garbage") + std::string(700, '\0'),
+        std::string("*3\r\n$3\r\nSET\r\n$2\r\nx") + std::string(5000, '\0')}) {
     Collect c;
     ScanResult r = ScanRecords(b1 + b2 + tail, 0, &c);
     ASSERT_EQ(r.outcome, ScanResult::Outcome::kTornTail);
@@ -287,6 +290,49 @@ TEST(AofScan, CairnFileWithZerosOrGarbageAfterTheLastBatchIsATornTail) {
   ASSERT_EQ(r.outcome, ScanResult::Outcome::kTornTail);
   EXPECT_EQ(r.offset, b1.size());
   EXPECT_EQ(c.lines, (std::vector<std::string>{"SET a 1"}));
+}
+
+TEST(AofScan, ZerosEndingAFileAreReservedSpaceNotRecords) {
+  std::string b1 = Batch(Rec({"SET", "a", "1"}));
+  std::string b2 = Batch(Rec({"SET", "b", "2"}) + Rec({"SET", "c", "3"}));
+  for (size_t zeros : {size_t{1}, size_t{100}, size_t{1} << 20}) {
+    Collect c;
+    ScanResult r = ScanRecords(b1 + b2 + std::string(zeros, '\0'), 0, &c);
+    EXPECT_EQ(r.outcome, ScanResult::Outcome::kClean) << zeros << ": " << r.reason;
+    EXPECT_EQ(r.content_end, b1.size() + b2.size());
+    EXPECT_EQ(r.covered_end, b1.size() + b2.size());
+    EXPECT_EQ(c.lines.size(), 3u);
+  }
+  // A file of nothing but reserved space, and a file without any.
+  ScanResult r = ScanRecords(std::string(4096, '\0'), 0, nullptr);
+  EXPECT_EQ(r.outcome, ScanResult::Outcome::kClean);
+  EXPECT_EQ(r.content_end, 0u);
+  EXPECT_EQ(r.records, 0u);
+  r = ScanRecords(b1, 0, nullptr);
+  EXPECT_EQ(r.content_end, b1.size());
+  // Records without checksums (redis-server's) followed by zeros load too.
+  std::string redis = Rec({"SET", "a", "1"}) + Rec({"SET", "b", "2"});
+  Collect plain;
+  r = ScanRecords(redis + std::string(64, '\0'), 0, &plain);
+  EXPECT_EQ(r.outcome, ScanResult::Outcome::kClean);
+  EXPECT_EQ(plain.lines.size(), 2u);
+  // A batch whose records are whole but whose checksum line never made it:
+  // torn where the last checksum ends, none of it applied.
+  Collect c;
+  r = ScanRecords(b1 + Rec({"SET", "b", "2"}) + std::string(512, '\0'), 0, &c);
+  ASSERT_EQ(r.outcome, ScanResult::Outcome::kTornTail);
+  EXPECT_EQ(r.offset, b1.size());
+  EXPECT_EQ(c.lines, (std::vector<std::string>{"SET a 1"}));
+  // Zeros in the middle are no space: a valid batch after them is damage.
+  r = ScanRecords(b1 + std::string(512, '\0') + b2 + std::string(512, '\0'), 0, nullptr);
+  EXPECT_EQ(r.outcome, ScanResult::Outcome::kDamaged);
+  EXPECT_EQ(r.offset, b1.size());
+  // Only the part after start is scanned for space: bytes before it (an RDB
+  // preamble, whose checksum may end in zeros) are never taken.
+  std::string preamble = std::string("REDIS0011") + std::string(8, '\0');
+  r = ScanRecords(preamble, preamble.size(), nullptr);
+  EXPECT_EQ(r.outcome, ScanResult::Outcome::kClean);
+  EXPECT_EQ(r.content_end, preamble.size());
 }
 
 TEST(AofScan, CairnFileDamageFollowedByAValidBatchIsRefused) {
