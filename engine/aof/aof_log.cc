@@ -143,7 +143,7 @@ Status AofLog::Open(const LoadOutcome& loaded) {
     // is appended where the tail was. Otherwise a power loss could bring back
     // the old tail's sector under newer ones -- damage in the middle, before
     // bytes already durable, which no later start could accept.
-    if ((loaded.truncated || loaded.space_cut) && !sealed) SyncBeforeAppending();
+    if (loaded.last_cut && !sealed) SyncBeforeAppending();
   }
   if (need_manifest) {
     uint64_t barrier = tracker_.Add(0);

@@ -61,8 +61,7 @@ size_t PastNextChecksum(const std::string& bytes, size_t offset) {
 struct FileLoad {
   uint64_t size = 0;
   uint64_t records = 0;
-  bool truncated = false;
-  bool space_cut = false;  // trailing zeros (reserved space) were cut
+  bool cut = false;  // a torn tail or reserved space was cut off
   uint64_t covered_end = 0;
 };
 
@@ -109,7 +108,7 @@ Result<FileLoad> LoadFile(FileSystem& fs, Logger& log, const std::string& path,
         if (last) {
           Status st = fs.Truncate(path, r.content_end);
           if (!st.ok()) return st.Prefixed("aof: cutting the reserved space of " + name);
-          out.space_cut = true;
+          out.cut = true;
         }
         log.Log(LogLevel::kVerbose,
                 "AOF " + name + ": " + std::to_string(bytes.size() - r.content_end) +
@@ -143,7 +142,7 @@ Result<FileLoad> LoadFile(FileSystem& fs, Logger& log, const std::string& path,
                                   std::to_string(bytes.size() - r.offset) + " bytes at offset " +
                                   std::to_string(r.offset));
   out.size = r.offset;
-  out.truncated = true;
+  out.cut = true;
   return out;
 }
 
@@ -186,9 +185,8 @@ Result<LoadOutcome> LoadAof(FileSystem& fs, Logger& log, const AofPaths& p, bool
     if (f.type == FileType::kBase) out.base_size = loaded.value().size;
     out.total_size += loaded.value().size;
     out.records += loaded.value().records;
-    out.truncated = out.truncated || loaded.value().truncated;
-    out.space_cut = out.space_cut || loaded.value().space_cut;
     if (i + 1 == files.size()) {
+      out.last_cut = loaded.value().cut;
       out.last_size = loaded.value().size;
       out.last_covered_end = std::min(loaded.value().covered_end, loaded.value().size);
     }

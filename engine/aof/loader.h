@@ -42,11 +42,10 @@ struct LoadOutcome {
   uint64_t total_size = 0;  // bytes of base + incr files after any cut
   uint64_t records = 0;
   bool adopted_single_file = false;
-  bool truncated = false;
-  // The last file's trailing zeros (space reserved ahead by the log, left
-  // by a crash) were cut: not data, but the cut is synced like a torn
-  // tail's before the log appends there.
-  bool space_cut = false;
+  // The last file was cut: a torn tail, or trailing zeros (space the log
+  // reserved ahead, left by a crash). The log syncs the cut before it
+  // appends where the cut bytes were.
+  bool last_cut = false;
   // The last file's size after any cut, and where its bytes covered by a
   // checksum end (file_scan.h): the log continues that file's checksums.
   uint64_t last_size = 0;
